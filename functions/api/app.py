@@ -1,0 +1,98 @@
+"""The PropDesk HTTP API: a thin Lambda entry point around Powertools' resolver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from propdesk.errors import DomainError
+from propdesk.logging import PhoneMaskingFormatter
+from routes import actions, directory, tickets
+
+logger = Logger(logger_formatter=PhoneMaskingFormatter())
+metrics = Metrics()
+app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(tickets.router)
+app.include_router(actions.router)
+app.include_router(directory.router)
+app.enable_swagger(path="/docs", title="PropDesk API", version="1.0.0")
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body={"error": code, "message": message, "details": details or []},
+    )
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[Any]:
+    return Response(status_code=200, content_type="application/json", body=app.get_openapi_json_schema())
+
+
+@app.exception_handler(DomainError)
+def domain_error(err: DomainError) -> Response[Any]:
+    logger.info("request refused", extra={"error": err.code, "status": err.status})
+    return _error(err.status, err.code, err.message, err.details)
+
+
+@app.exception_handler(RequestValidationError)
+def validation_error(err: RequestValidationError) -> Response[Any]:
+    details = []
+    for problem in err.errors():
+        loc = [str(part) for part in problem.get("loc", ())]
+        details.append({"field": ".".join(loc), "problem": problem.get("msg", "invalid"), "type": problem.get("type")})
+    if any(d["type"] == "json_invalid" for d in details):
+        return _error(400, "malformed_json", "the request body is not valid JSON", details)
+    fields = ", ".join(d["field"] for d in details)
+    return _error(422, "validation_failed", f"invalid request: {fields}", details)
+
+
+@app.exception_handler(IdempotencyValidationError)
+def idempotency_mismatch(_: IdempotencyValidationError) -> Response[Any]:
+    return _error(
+        422,
+        "idempotency_key_reused",
+        "this Idempotency-Key was already used with a different body",
+        [{"field": "idempotency-key", "problem": "reused with a different body"}],
+    )
+
+
+@app.exception_handler(IdempotencyAlreadyInProgressError)
+def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
+    return _error(
+        409,
+        "request_in_progress",
+        "a request with this Idempotency-Key is still being processed; retry shortly",
+        [{"field": "idempotency-key", "problem": "in progress"}],
+    )
+
+
+@app.not_found
+def not_found(_: Exception) -> Response[Any]:
+    return _error(404, "not_found", "no such route")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    body = event.get("body") or ""
+    if len(body) > MAX_BODY_BYTES * 4 // 3 + 4:
+        return {
+            "statusCode": 413,
+            "headers": {"Content-Type": "application/json"},
+            "body": '{"error":"body_too_large","message":"the request body exceeds 64 KiB","details":[]}',
+        }
+    return app.resolve(event, context)

@@ -1,0 +1,50 @@
+"""What every route depends on: the caller, and the services built once per sandbox."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.request import Request
+
+from api_settings import settings
+from propdesk.access import Principal
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import TicketStore
+from propdesk.errors import Unauthenticated
+from propdesk.logic.directory import DirectoryCache, DirectoryService
+from propdesk.logic.tickets import TicketService
+from propdesk.ports.workflow import send_step_result
+
+
+@cache
+def directory_cache() -> DirectoryCache:
+    return DirectoryCache(DirectoryStore(settings().directory_table))
+
+
+@cache
+def ticket_service() -> TicketService:
+    cache_ = directory_cache()
+    return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_, send_step_result)
+
+
+@cache
+def directory_service() -> DirectoryService:
+    cache_ = directory_cache()
+    return DirectoryService(cache_.store, cache_)
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller from the JWT authorizer's verified claims and the directory."""
+    event = request.resolved_event
+    try:
+        claims = event.request_context.authorizer.jwt_claim  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError):
+        claims = None
+    if not claims:
+        raise Unauthenticated("a signed-in user is required")
+    return directory_cache().principal(claims)
+
+
+Caller = Annotated[Principal, Depends(current_principal)]

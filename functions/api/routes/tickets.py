@@ -1,0 +1,169 @@
+"""Tickets: create, read, list, audit trail, attachments, my work."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from pydantic import AwareDatetime
+
+from api_settings import settings
+from propdesk import clock
+from propdesk.access import Principal
+from propdesk.errors import InvalidRequest
+from propdesk.logic.commands import AttachmentRequest, ResidentTicketRequest, StaffTicketRequest
+from propdesk.logic.tickets import ListQuery
+from propdesk.models.enums import Status, TicketKind
+from propdesk.ports.storage import presign_upload
+from routes.deps import Caller, ticket_service
+from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+metrics = Metrics()
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="idempotency-key",
+        min_length=8,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The same key twice creates one ticket and returns it twice.",
+    ),
+]
+TicketId = Annotated[str, Path(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _persistence() -> DynamoDBPersistenceLayer:
+    return _PERSISTENCE.setdefault("store", DynamoDBPersistenceLayer(table_name=settings().idempotency_table))
+
+
+_PERSISTENCE: dict[str, DynamoDBPersistenceLayer] = {}
+
+
+def _idempotent_create(key: str | None, principal: Principal, body: dict[str, Any], create: Any) -> dict[str, Any]:
+    """Run `create` once per (caller, key); a replay returns the first answer."""
+    if key is None:
+        return dict(create())
+    config = IdempotencyConfig(
+        event_key_jmespath="[caller, key]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=settings().idempotency_seconds,
+    )
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=_persistence(), config=config)
+    def once(request: dict[str, Any]) -> dict[str, Any]:
+        return dict(create())
+
+    return dict(once(request={"caller": principal.user_id, "key": key, "body": body}))
+
+
+def _created(view: dict[str, Any]) -> Response[TicketView]:
+    metrics.add_metric(name="TicketsCreated", unit=MetricUnit.Count, value=1)
+    return Response(status_code=201, content_type="application/json", body=TicketView.model_validate(view))
+
+
+@router.post("/tickets", summary="A resident reports a matter for their own unit", tags=["tickets"])
+def create_ticket(
+    caller: Caller,
+    request: Annotated[ResidentTicketRequest, Body()],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[TicketView]:
+    service = ticket_service()
+
+    def create() -> dict[str, Any]:
+        ticket = service.create_for_resident(caller, request)
+        metrics.add_dimension(name="kind", value=ticket.kind.value)
+        return TicketView.of(ticket, caller).model_dump(mode="json")
+
+    return _created(_idempotent_create(idempotency_key, caller, request.model_dump(mode="json"), create))
+
+
+@router.post(
+    "/properties/<property_id>/tickets",
+    summary="A desk or call-centre agent records a matter on behalf of a resident",
+    tags=["tickets"],
+)
+def create_ticket_for(
+    caller: Caller,
+    property_id: Annotated[str, Path(min_length=1, max_length=64)],
+    request: Annotated[StaffTicketRequest, Body()],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[TicketView]:
+    service = ticket_service()
+
+    def create() -> dict[str, Any]:
+        ticket = service.create_by_staff(caller, property_id, request)
+        return TicketView.of(ticket, caller).model_dump(mode="json")
+
+    body = {"property_id": property_id, **request.model_dump(mode="json")}
+    return _created(_idempotent_create(idempotency_key, caller, body, create))
+
+
+@router.get("/tickets/<ticket_id>", summary="One ticket", tags=["tickets"])
+def get_ticket(caller: Caller, ticket_id: TicketId) -> TicketView:
+    return TicketView.of(ticket_service().get(caller, ticket_id), caller)
+
+
+@router.get("/tickets", summary="List tickets the caller may see, with filters", tags=["tickets"])
+def list_tickets(
+    caller: Caller,
+    status: Annotated[Status | None, Query()] = None,
+    kind: Annotated[TicketKind | None, Query()] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    mine: Annotated[bool, Query()] = False,
+    created_from: Annotated[AwareDatetime | None, Query()] = None,
+    created_to: Annotated[AwareDatetime | None, Query()] = None,
+    property_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 25,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> TicketPage:
+    if created_from and created_to and created_from > created_to:
+        raise InvalidRequest(
+            "created_from is after created_to",
+            details=[{"field": "created_from", "problem": "after created_to"}],
+        )
+    query = ListQuery(status, kind, assignee, mine, created_from, created_to, property_id, limit, cursor)
+    return TicketPage.of(ticket_service().list(caller, query), caller)
+
+
+@router.get("/me/work", summary="The caller's open work orders, due soonest first", tags=["tickets"])
+def my_work(
+    caller: Caller, limit: Limit = 25, cursor: Annotated[str | None, Query(max_length=2000)] = None
+) -> TicketPage:
+    return TicketPage.of(ticket_service().my_work(caller, limit, cursor), caller)
+
+
+@router.get("/tickets/<ticket_id>/events", summary="The ticket's audit trail", tags=["tickets"])
+def audit_trail(caller: Caller, ticket_id: TicketId) -> AuditTrail:
+    events = ticket_service().audit(caller, ticket_id)
+    return AuditTrail(ticket_id=ticket_id, events=[EventView.of(e) for e in events])
+
+
+@router.post(
+    "/tickets/<ticket_id>/attachments",
+    summary="A presigned upload URL for a photo or signature, recorded on the ticket",
+    tags=["tickets"],
+)
+def create_attachment(
+    caller: Caller, ticket_id: TicketId, request: Annotated[AttachmentRequest, Body()]
+) -> Response[UploadView]:
+    service = ticket_service()
+    ticket = service.get(caller, ticket_id)
+    now = clock.now()
+    extension = request.content_type.split("/")[1]
+    key = f"{ticket.property_id}/{ticket.id}/{request.purpose}-{now.strftime('%Y%m%dT%H%M%S%f')}.{extension}"
+    service.attach(caller, ticket_id, key, request.purpose, request.content_type)
+    url = presign_upload(settings().attachments_bucket, key, request.content_type)
+    view = UploadView(upload_url=url, key=key, content_type=request.content_type, expires_in=900)
+    return Response(status_code=201, content_type="application/json", body=view)

@@ -1,0 +1,1 @@
+"""PropDesk domain core: models, rules, the desk calendar, data access and AWS ports."""

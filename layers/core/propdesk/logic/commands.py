@@ -1,0 +1,184 @@
+"""Inputs of each use case. Each model carries only what its caller may set; unknown fields are rejected."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from propdesk.models.common import Cents, Id, LongText, Name, Phone, ShortText
+from propdesk.models.enums import Area, Channel, Department, Language, TicketKind
+from propdesk.models.ticket import Materials
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ResidentTicketRequest(_Strict):
+    """A resident reporting a matter for their own unit (the unit comes from the directory)."""
+
+    kind: Literal[
+        TicketKind.REPAIR,
+        TicketKind.COMPLAINT,
+        TicketKind.INQUIRY,
+        TicketKind.SUGGESTION,
+        TicketKind.HOUSEHOLD_SERVICE,
+        TicketKind.WARRANTY,
+    ] = TicketKind.REPAIR
+    description: LongText
+    title: ShortText | None = None
+    area: Area = Area.IN_UNIT
+    preferred_time: AwareDatetime | None = None
+
+
+class StaffTicketRequest(_Strict):
+    """A desk or call-centre agent recording a matter on behalf of a resident, or a self-inspection."""
+
+    kind: TicketKind
+    channel: Channel
+    description: LongText
+    title: ShortText | None = None
+    area: Area = Area.IN_UNIT
+    resident_id: Id | None = None
+    unit_id: Id | None = None
+    building_id: Id | None = None
+    contact_name: Name | None = None
+    contact_phone: Phone | None = None
+    language: Language | None = None
+    preferred_time: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _who_or_where(self) -> StaffTicketRequest:
+        if self.area is Area.IN_UNIT and not (self.resident_id or self.unit_id):
+            raise ValueError("an in-unit matter needs resident_id or unit_id")
+        if self.channel is Channel.SMS:
+            raise ValueError("SMS tickets come from the SMS webhook, not from this route")
+        return self
+
+
+class NoteInput(_Strict):
+    note: Note | None = None
+
+
+class ReasonInput(_Strict):
+    reason: Reason
+
+
+class ClassifyInput(_Strict):
+    kind: TicketKind | None = None
+    category: ShortText | None = None
+    area: Area | None = None
+    paid: bool | None = None
+    department: Department | None = None
+    note: Note | None = None
+
+
+class DispatchInput(_Strict):
+    department: Department | None = None
+    assignee_id: Id | None = None
+    departments: list[Department] | None = Field(default=None, min_length=1, max_length=5)
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> DispatchInput:
+        if not (self.department or self.assignee_id or self.departments):
+            raise ValueError("dispatch needs a department, an assignee_id, or departments (complaints)")
+        return self
+
+
+class AppointmentInput(_Strict):
+    appointment_at: AwareDatetime
+    note: Note | None = None
+
+
+class QuoteInput(_Strict):
+    amount_cents: Annotated[int, Field(gt=0, le=100_000_000)]
+    note: Note | None = None
+
+
+class RouteInput(_Strict):
+    contractor_id: Id
+    deadline: AwareDatetime
+    note: Note | None = None
+
+
+class CompleteInput(_Strict):
+    materials: list[Materials] = Field(default_factory=list, max_length=50)
+    fee_cents: Cents | None = None
+    notes: Note | None = None
+
+
+class ResolveSubtaskInput(_Strict):
+    department: Department
+    outcome: Literal["done", "rejected"]
+    note: Note | None = None
+
+
+class SignOffInput(_Strict):
+    rating: Rating | None = None
+    signature_key: Annotated[str, StringConstraints(max_length=300)] | None = None
+    note: Note | None = None
+
+
+class CallbackInput(_Strict):
+    satisfaction: Rating
+    notes: Note | None = None
+
+
+class AnswerInput(_Strict):
+    answer: LongText
+    outcome: Literal["answered", "adopted", "declined", "escalated"] = "answered"
+
+
+class CoordinateInput(_Strict):
+    owner_id: Id | None = None
+    note: Note | None = None
+
+
+class CloseInput(_Strict):
+    reason: Reason | None = None
+
+
+class CommentInput(_Strict):
+    text: LongText
+
+
+class AttachmentRequest(_Strict):
+    purpose: Literal["resident", "before", "after", "signature"]
+    content_type: Literal["image/jpeg", "image/png", "image/heic", "image/webp"]
+
+
+__all__ = [
+    "AnswerInput",
+    "AppointmentInput",
+    "AttachmentRequest",
+    "CallbackInput",
+    "Cents",
+    "ClassifyInput",
+    "CloseInput",
+    "CommentInput",
+    "CompleteInput",
+    "CoordinateInput",
+    "DispatchInput",
+    "NoteInput",
+    "QuoteInput",
+    "ReasonInput",
+    "ResidentTicketRequest",
+    "ResolveSubtaskInput",
+    "RouteInput",
+    "SignOffInput",
+    "StaffTicketRequest",
+]
+
+
+class AttachInput(_Strict):
+    """Internal: an attachment the API has presigned, recorded on the ticket."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    purpose: Literal["resident", "before", "after", "signature"]
+    content_type: str

@@ -1,0 +1,296 @@
+"""Ticket use cases: create, read, list, and act through the lifecycle table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from propdesk import clock, lifecycle
+from propdesk.access import Principal
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import Page, TicketStore, combine, kind_filter, status_filter
+from propdesk.errors import ConcurrentUpdate, InvalidRequest, NotFound, StepNotAwaited
+from propdesk.logic import actions, commands
+from propdesk.logic.directory import DirectoryCache
+from propdesk.models.directory import Property, Resident, Unit
+from propdesk.models.enums import Action, Channel, Role, Status, TicketKind
+from propdesk.models.ticket import Ticket, TicketEvent
+from propdesk.numbering import format_number, local_day, new_ticket_id
+
+StepSender = Callable[[str, dict[str, Any], str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    status: Status | None = None
+    kind: TicketKind | None = None
+    assignee_id: str | None = None
+    mine: bool = False
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    property_id: str | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+class TicketService:
+    def __init__(
+        self,
+        tickets: TicketStore,
+        directory: DirectoryStore,
+        cache: DirectoryCache,
+        send_step: StepSender | None = None,
+    ) -> None:
+        self.tickets = tickets
+        self.directory = directory
+        self.cache = cache
+        self.send_step = send_step
+
+    # ---- create -------------------------------------------------------------
+
+    def create_for_resident(self, principal: Principal, request: commands.ResidentTicketRequest) -> Ticket:
+        if principal.role is not Role.RESIDENT or principal.property_id is None:
+            raise NotFound("no such route for this caller")
+        resident = self.directory.get(Resident, principal.property_id, principal.user_id)
+        if resident is None:
+            raise NotFound("resident not found")
+        return self._create(
+            principal,
+            property_id=resident.property_id,
+            kind=request.kind,
+            channel=Channel.APP,
+            fields={
+                "description": request.description,
+                "title": request.title,
+                "area": request.area,
+                "preferred_time": request.preferred_time,
+                "resident_id": resident.id,
+                "unit_id": resident.unit_id,
+                "building_id": self._building_of(resident.property_id, resident.unit_id),
+                "contact_name": resident.name,
+                "contact_phone": resident.phone,
+                "language": resident.language,
+            },
+        )
+
+    def create_by_staff(self, principal: Principal, property_id: str, request: commands.StaffTicketRequest) -> Ticket:
+        principal.require_property(property_id)
+        principal.require_role(Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER, Role.BUTLER, Role.DISPATCHER)
+        prop = self.cache.property(property_id)
+        fields: dict[str, Any] = {
+            "description": request.description,
+            "title": request.title,
+            "area": request.area,
+            "preferred_time": request.preferred_time,
+            "building_id": request.building_id,
+            "contact_name": request.contact_name,
+            "contact_phone": request.contact_phone,
+        }
+        unit: Unit | None = None
+        if request.resident_id:
+            resident = self.directory.get(Resident, property_id, request.resident_id)
+            if resident is None:
+                raise InvalidRequest(
+                    "resident not found in this property",
+                    details=[{"field": "resident_id", "problem": "unknown in this property"}],
+                )
+            fields.update(
+                resident_id=resident.id,
+                unit_id=resident.unit_id,
+                contact_name=request.contact_name or resident.name,
+                contact_phone=request.contact_phone or resident.phone,
+                language=request.language or resident.language,
+            )
+            unit = self.directory.get(Unit, property_id, resident.unit_id)
+        elif request.unit_id:
+            unit = self.directory.get(Unit, property_id, request.unit_id)
+            if unit is None:
+                raise InvalidRequest(
+                    "unit not found in this property", details=[{"field": "unit_id", "problem": "unknown"}]
+                )
+            fields["unit_id"] = unit.id
+        if unit is not None:
+            fields["building_id"] = unit.building_id
+        if request.language:
+            fields["language"] = request.language
+        if (
+            request.channel is Channel.CALL_CENTRE
+            and request.kind is TicketKind.COMPLAINT
+            and not (unit and unit.contract_signed)
+        ):
+            raise InvalidRequest(
+                "only units with a signed contract can raise complaints through the call centre",
+                details=[{"field": "unit_id", "problem": "contract not signed (未签约)"}],
+            )
+        return self._create(principal, prop.id, request.kind, request.channel, fields)
+
+    def create_from_channel(
+        self, property_id: str, kind: TicketKind, channel: Channel, fields: dict[str, Any], status: Status
+    ) -> Ticket:
+        """Intake channels (SMS, voice, call centre) create through here, as the system."""
+        from propdesk.access import SYSTEM
+
+        return self._create(SYSTEM, property_id, kind, channel, fields, status=status)
+
+    def _building_of(self, property_id: str, unit_id: str) -> str | None:
+        unit = self.directory.get(Unit, property_id, unit_id)
+        return unit.building_id if unit else None
+
+    def _create(
+        self,
+        principal: Principal,
+        property_id: str,
+        kind: TicketKind,
+        channel: Channel,
+        fields: dict[str, Any],
+        status: Status = Status.RECEIVED,
+    ) -> Ticket:
+        prop = self.cache.property(property_id)
+        now = clock.now()
+        day = local_day(now, prop.timezone)
+        number = format_number(prop.code, day, self.tickets.next_sequence(prop.id, day))
+        ticket = Ticket(
+            id=new_ticket_id(),
+            number=number,
+            property_id=prop.id,
+            kind=kind,
+            channel=channel,
+            status=status,
+            created_by=principal.user_id,
+            created_at=now,
+            updated_at=now,
+            **{k: v for k, v in fields.items() if v is not None},
+        )
+        event = TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=principal.user_id,
+            actor_role=principal.role,
+            action="create",
+            to_status=ticket.status,
+            data={"kind": kind.value, "channel": channel.value, "number": number},
+        )
+        return self.tickets.create(ticket, event)
+
+    # ---- read ---------------------------------------------------------------
+
+    def get(self, principal: Principal, ticket_id: str) -> Ticket:
+        return principal.require_ticket(self.tickets.get(ticket_id), ticket_id)
+
+    def audit(self, principal: Principal, ticket_id: str) -> list[TicketEvent]:
+        self.get(principal, ticket_id)
+        return self.tickets.events(ticket_id)
+
+    def list(self, principal: Principal, q: ListQuery) -> Page:
+        flt_kind = kind_filter(q.kind.value if q.kind else None)
+        if principal.role is Role.RESIDENT:
+            flt = combine(flt_kind, status_filter(q.status.value if q.status else None))
+            return self.tickets.by_resident(principal.user_id, q.limit, q.cursor, flt)
+        if q.mine or principal.role is Role.CONTRACTOR:
+            return self.tickets.open_by_assignee(principal.user_id, q.limit, q.cursor, flt_kind)
+        property_id = q.property_id or principal.property_id
+        if property_id is None:
+            raise InvalidRequest(
+                "group-level staff must name the property to list",
+                details=[{"field": "property_id", "problem": "required for group-level staff"}],
+            )
+        principal.require_property(property_id)
+        if q.assignee_id:
+            page = self.tickets.open_by_assignee(
+                q.assignee_id, q.limit, q.cursor, combine(flt_kind, _property_filter(property_id))
+            )
+            return page
+        if q.status:
+            return self.tickets.by_property_status(property_id, q.status.value, q.limit, q.cursor, flt_kind)
+        return self.tickets.by_property_created(property_id, q.created_from, q.created_to, q.limit, q.cursor, flt_kind)
+
+    def my_work(self, principal: Principal, limit: int, cursor: str | None) -> Page:
+        if principal.role is Role.RESIDENT:
+            raise NotFound("no such route for this caller")
+        return self.tickets.open_by_assignee(principal.user_id, limit, cursor, None)
+
+    # ---- act ----------------------------------------------------------------
+
+    def act(self, principal: Principal, ticket_id: str, action: Action, payload: BaseModel) -> Ticket:
+        """Apply one lifecycle action: read, check the table, answer the workflow, write once."""
+        ticket = self.get(principal, ticket_id)
+        step_answered = False
+        for _attempt in range(3):
+            updated, event = self._decide(principal, ticket, action, payload, check_step=not step_answered)
+            if not step_answered and ticket.task_token and action in ticket.awaiting and self.send_step:
+                self.send_step(ticket.task_token, _step_output(updated, action, principal, event), action.value)
+                step_answered = True
+            try:
+                return self.tickets.update(updated, [event])
+            except ConcurrentUpdate:
+                if not step_answered:
+                    raise
+                # The workflow already moved on; our record of the step must still land.
+                ticket = self.get(principal, ticket_id)
+        raise ConcurrentUpdate(f"ticket {ticket_id} is changing too fast; try again")
+
+    def attach(self, principal: Principal, ticket_id: str, key: str, purpose: str, content_type: str) -> Ticket:
+        payload = commands.AttachInput(key=key, purpose=purpose, content_type=content_type)  # type: ignore[arg-type]
+        return self.act(principal, ticket_id, Action.ATTACH, payload)
+
+    def _decide(
+        self, principal: Principal, ticket: Ticket, action: Action, payload: BaseModel, check_step: bool
+    ) -> tuple[Ticket, TicketEvent]:
+        prop = self.cache.property(ticket.property_id)
+        row = lifecycle.transition_for(ticket, action, principal.role, prop.settings.callback_all)
+        if check_step and action.value in ticket.expired_steps and action not in ticket.awaiting:
+            raise StepNotAwaited(
+                f"the {action.value} step timed out at {ticket.expired_steps[action.value].isoformat()}"
+                " and was escalated; nothing was changed",
+                details=[{"field": "action", "problem": "step timed out"}],
+            )
+        field_worker = principal.role in (Role.TECHNICIAN, Role.CONTRACTOR)
+        if field_worker and action in _ASSIGNEE_ONLY and ticket.assignee_id != principal.user_id:
+            raise NotFound(f"ticket {ticket.id} not found")
+        now = clock.now()
+        updated, data, note = actions.apply(ticket, row, payload, principal, prop, now)
+        event = TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=principal.user_id,
+            actor_role=principal.role,
+            action=action.value,
+            from_status=ticket.status,
+            to_status=updated.status,
+            note=note,
+            data=data,
+        )
+        return updated, event
+
+
+_ASSIGNEE_ONLY = frozenset({Action.ACCEPT, Action.ARRIVE, Action.START, Action.COMPLETE, Action.QUOTE})
+
+
+def _property_filter(property_id: str) -> Any:
+    from propdesk.dal.items import TicketItem
+
+    return TicketItem.property_id == property_id
+
+
+def _step_output(ticket: Ticket, action: Action, principal: Principal, event: TicketEvent) -> dict[str, Any]:
+    """What the workflow learns when a human step is answered."""
+    return {
+        "action": action.value,
+        "actor": principal.user_id,
+        "role": principal.role.value,
+        "at": event.at.isoformat(),
+        "status": ticket.status.value,
+        "paid": ticket.paid,
+        "kind": ticket.kind.value,
+        "area": ticket.area.value,
+        "callback_required": bool(event.data.get("callback_required", False)),
+        "appointment_at": ticket.appointment_at.isoformat() if ticket.appointment_at else None,
+        "data": event.data,
+    }
+
+
+__all__ = ["ListQuery", "Page", "Property", "TicketService"]

@@ -1,0 +1,115 @@
+"""The property directory: properties, buildings, units, residents and staff."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from propdesk.models.common import Id, Name, Phone
+from propdesk.models.enums import Department, Language, Role
+
+
+class PropertySettings(BaseModel):
+    """Per-property rules; every threshold a desk may tune, with the manuals' defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    callback_all: bool = False  # one site calls back 100% of jobs
+    quote_expiry_days: int = Field(default=7, ge=1, le=60)
+    identification_expiry_days: int = Field(default=3, ge=1, le=60)
+    appointment_confirm_days: int = Field(default=3, ge=1, le=60)
+    daily_sms_cap: int = Field(default=500, ge=0, le=100_000)
+
+
+class Property(BaseModel):
+    """A property (项目/小区); every record belongs to exactly one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    code: str = Field(pattern=r"^[A-Z]{2,6}$", description="prefix of ticket numbers, e.g. SUN")
+    name: Name
+    timezone: str = "Asia/Shanghai"
+    desk_opens: time = time(8, 0)
+    desk_closes: time = time(21, 0)
+    holidays: list[date] = Field(default_factory=list, max_length=366)
+    settings: PropertySettings = Field(default_factory=PropertySettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in _timezones():
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name such as Asia/Shanghai")
+        return value
+
+    @model_validator(mode="after")
+    def _desk_hours_ordered(self) -> Property:
+        if self.desk_opens >= self.desk_closes:
+            raise ValueError("desk_opens must be before desk_closes")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_TZ_CACHE: set[str] = set()
+
+
+def _timezones() -> set[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.update(available_timezones())
+    return _TZ_CACHE
+
+
+class Building(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    property_id: Id
+    name: Name
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    property_id: Id
+    building_id: Id
+    number: str = Field(min_length=1, max_length=20)
+    contract_signed: bool = False  # 已签约: required for call-centre complaints
+
+
+class Resident(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    property_id: Id
+    unit_id: Id
+    name: Name
+    phone: Phone
+    language: Language = Language.ZH_CN
+    user_sub: str | None = None  # the Cognito user, when the resident uses the app
+    sms_opt_out: bool = False
+
+
+class Staff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    property_id: Id | None  # None: group level (call centre, group managers)
+    name: Name
+    role: Role
+    department: Department | None = None
+    phone: Phone | None = None
+    language: Language = Language.ZH_CN
+    user_sub: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _staff_role(cls, value: Role) -> Role:
+        if value in (Role.RESIDENT, Role.SYSTEM):
+            raise ValueError("a staff member's role must be a staff role")
+        return value

@@ -1,0 +1,113 @@
+"""The vocabulary of the desk: roles, departments, kinds, channels, statuses, actions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"  # 业主/住户
+    DESK_AGENT = "desk_agent"  # 客服, 信息员
+    CALLCENTRE_AGENT = "callcentre_agent"  # 400 呼叫中心
+    BUTLER = "butler"  # 贴心管家
+    DISPATCHER = "dispatcher"  # 调度
+    TECHNICIAN = "technician"  # 维修技工
+    WARRANTY_ENGINEER = "warranty_engineer"  # 维保工程师
+    CONTRACTOR = "contractor"  # 施工单位
+    MANAGER = "manager"  # 管理处经理, 客户主任
+    SYSTEM = "system"  # the workflow, the sweep, the intake channels
+
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}
+DESK_ROLES = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER})
+
+
+class Department(StrEnum):
+    ENGINEERING = "engineering"
+    CLEANING = "cleaning"  # environment / cleaning
+    GREENING = "greening"
+    SECURITY = "security"
+    CUSTOMER_SERVICE = "customer_service"
+
+
+class TicketKind(StrEnum):
+    REPAIR = "repair"  # 报修/请修
+    WARRANTY = "warranty"  # 维保
+    COMPLAINT = "complaint"  # 投诉
+    INQUIRY = "inquiry"  # 咨询
+    SUGGESTION = "suggestion"  # 建议
+    HOUSEHOLD_SERVICE = "household_service"  # 家政
+    QUICK_TASK = "quick_task"  # 口头派工
+
+
+class Channel(StrEnum):
+    APP = "app"
+    PHONE = "phone"  # 来电
+    VISIT = "visit"  # 来访
+    SMS = "sms"
+    CALL_CENTRE = "call_centre"  # 400
+    SELF_INSPECTION = "self_inspection"  # 自检
+
+
+class Area(StrEnum):
+    IN_UNIT = "in_unit"
+    PUBLIC = "public"
+
+
+class Language(StrEnum):
+    ZH_CN = "zh-CN"
+    EN = "en"
+
+
+class Status(StrEnum):
+    NEEDS_IDENTIFICATION = "needs_identification"  # an SMS from an unknown number
+    RECEIVED = "received"  # 受理
+    CLASSIFIED = "classified"  # 分类
+    DISPATCHED = "dispatched"  # 分派
+    ACCEPTED = "accepted"
+    ON_SITE = "on_site"
+    QUOTED = "quoted"
+    QUOTE_APPROVED = "quote_approved"
+    ROUTED = "routed"  # warranty: with the responsible contractor
+    PLAN_AGREED = "plan_agreed"  # warranty: the resident consented to the repair plan
+    IN_PROGRESS = "in_progress"
+    COORDINATION = "coordination"  # 协调单: missed its day
+    COMPLETED = "completed"
+    REWORK = "rework"  # sign-off refused
+    SIGNED_OFF = "signed_off"
+    CALLBACK_DONE = "callback_done"  # 回访
+    CLOSED = "closed"  # 完结
+    INVALID = "invalid"  # complaint judged invalid
+    VOIDED = "voided"  # 作废
+
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.INVALID, Status.VOIDED})
+
+
+class Action(StrEnum):
+    IDENTIFY = "identify"
+    CLASSIFY = "classify"
+    DISPATCH = "dispatch"
+    ACCEPT = "accept"
+    ARRIVE = "arrive"
+    BOOK_APPOINTMENT = "book_appointment"
+    QUOTE = "quote"
+    APPROVE_QUOTE = "approve_quote"
+    REJECT_QUOTE = "reject_quote"
+    ROUTE = "route"
+    CONSENT = "consent"
+    START = "start"
+    COMPLETE = "complete"
+    RESOLVE_SUBTASK = "resolve_subtask"
+    SIGN_OFF = "sign_off"
+    REFUSE = "refuse"
+    RECORD_CALLBACK = "record_callback"
+    ANSWER = "answer"
+    COORDINATE = "coordinate"
+    CLOSE = "close"
+    VOID = "void"
+    URGE = "urge"
+    REOPEN = "reopen"
+    MARK_INVALID = "mark_invalid"
+    COMMENT = "comment"
+    ATTACH = "attach"

@@ -1,0 +1,1 @@
+"""Ports to AWS services other than DynamoDB; clients are built on first use, never at import."""

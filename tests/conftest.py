@@ -1,0 +1,79 @@
+"""Shared fixtures: fake credentials, moto built from template.yaml, the API in-process, a seeded world."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",  # moto's fake credentials
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
+    POWERTOOLS_METRICS_NAMESPACE="PropDeskTest",
+    POWERTOOLS_SERVICE_NAME="propdesk",
+    POWERTOOLS_DEV="false",
+)
+
+
+@pytest.fixture
+def clock() -> Iterator[object]:
+    """A frozen clock at a weekday morning in Shanghai (02:00 UTC = 10:00 local)."""
+    from propdesk import clock as clock_module
+
+    frozen = clock_module.FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    clock_module.set_clock(frozen)
+    yield frozen
+    clock_module.set_clock(None)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A fresh moto account with every table and bucket of template.yaml, and the API's environment."""
+    from moto import mock_aws
+
+    from tests.support import infra
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        physical = {**infra.create_tables(), **infra.create_buckets()}
+        for key, value in infra.function_environment("ApiFunction", physical).items():
+            monkeypatch.setenv(key, value)
+        yield physical
+
+
+@pytest.fixture
+def api(aws: dict[str, str]) -> Iterator[object]:
+    from tests.support.api import ApiClient
+
+    client = ApiClient()
+    _reset_warm_state()
+    yield client
+    _reset_warm_state()
+
+
+def _reset_warm_state() -> None:
+    """A new test is a new sandbox: forget the services and caches of the last one."""
+    import sys
+
+    deps = sys.modules.get("routes.deps")
+    if deps is not None:
+        for name in ("directory_cache", "ticket_service", "directory_service"):
+            getattr(deps, name).cache_clear()
+    settings_module = sys.modules.get("api_settings")
+    if settings_module is not None:
+        settings_module.settings.cache_clear()
+    tickets_routes = sys.modules.get("routes.tickets")
+    if tickets_routes is not None:
+        tickets_routes._PERSISTENCE.clear()
+
+
+@pytest.fixture
+def world(aws: dict[str, str]) -> object:
+    from tests.support.seed import seed
+
+    return seed(aws["DirectoryTable"])
