@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
+LINT_EXTRA ?=  # mk/*.mk fragments add their own checks (e.g. asl)
 
 .PHONY: help setup lint format typecheck templates test test-unit test-integration build deploy clean
 
@@ -35,7 +36,7 @@ setup: $(VENV)/.installed $(TOOLS)/.installed  ## create the venvs and install p
 lint: setup  ## ruff, mypy, cfn-lint, sam validate --lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(MAKE) --no-print-directory typecheck templates
+	$(MAKE) --no-print-directory typecheck templates $(LINT_EXTRA)
 
 format: setup  ## apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .

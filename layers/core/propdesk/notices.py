@@ -1,0 +1,67 @@
+"""Notices: the domain events somebody must be told about (通知).
+
+The workflow, the sweep and the API raise notices; each is recorded on the
+ticket's timeline and, where a notices queue is configured, handed to the
+notifier, which sends SMS in the recipient's language and records what it sent.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class NoticeKind(StrEnum):
+    TICKET_RECEIVED = "ticket_received"  # to the resident: your number is ...
+    DISPATCHED = "dispatched"  # to the technician: a new work order
+    ACCEPT_OVERDUE = "accept_overdue"  # warranty/call-centre order not accepted in 30 min
+    ON_SITE_OVERDUE = "on_site_overdue"  # to dispatcher and desk: book an appointment
+    APPOINTMENT_BOOKED = "appointment_booked"  # to the resident and the technician
+    QUOTE_TO_APPROVE = "quote_to_approve"  # to the resident
+    QUOTE_REMINDER = "quote_reminder"
+    QUOTE_EXPIRED = "quote_expired"
+    ROUTED_TO_CONTRACTOR = "routed_to_contractor"
+    CONSENT_REQUESTED = "consent_requested"  # warranty repair plan, to the resident
+    SAME_DAY_MISSED = "same_day_missed"  # the order becomes a coordination sheet
+    COORDINATION_CONTACT_DUE = "coordination_contact_due"  # engineering must contact the resident
+    COORDINATION_REPLY_DUE = "coordination_reply_due"  # the desk must reply to the resident
+    COORDINATION_CHECK = "coordination_check"  # every 3 days: the desk checks progress
+    COORDINATION_UPDATE = "coordination_update"  # every 5 days: the resident is told
+    JOINT_MEETING = "joint_meeting"  # two failed plans in a week: desk, engineering and manager meet the resident
+    BUTLER_REPORT_DUE = "butler_report_due"  # every 4 desk hours while a job is open
+    COMPLETED = "completed"  # to the resident: please sign off
+    REWORK = "rework"  # sign-off refused: back to the technician
+    CALLBACK_SURVEY = "callback_survey"  # to the resident: rate 1-5
+    CALLBACK_OVERDUE = "callback_overdue"  # to the manager
+    REPLY_OVERDUE = "reply_overdue"  # an inquiry not answered in the desk's reply time
+    ESCALATION = "escalation"  # any overdue step, one level up
+    STALE_CLOSED = "stale_closed"  # the sweep closed a stale order: to the resident
+    NEEDS_IDENTIFICATION = "needs_identification"  # to the unknown sender: who and where are you?
+    CLOSED = "closed"
+
+
+class Audience(StrEnum):
+    RESIDENT = "resident"
+    ASSIGNEE = "assignee"
+    DISPATCHER = "dispatcher"
+    DESK = "desk"
+    BUTLER = "butler"
+    MANAGER = "manager"
+
+
+class Notice(BaseModel):
+    """One thing to tell; `id` is deterministic so a retried timer tells once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=3, max_length=200)
+    kind: NoticeKind
+    ticket_id: str
+    property_id: str
+    number: str
+    audience: list[Audience] = Field(min_length=1)
+    level: int = Field(default=0, ge=0, le=2)  # escalation climbs: 0 assignee, 1 dispatcher/desk lead, 2 manager
+    at: AwareDatetime
+    params: dict[str, Any] = Field(default_factory=dict)
