@@ -48,6 +48,8 @@ def test_target_names_are_exactly_the_domain_timers() -> None:
         "coordination_reply",
         "coordination_check",
         "coordination_update",
+        "rework",
+        "desk_reply",
     }
 
 
