@@ -60,6 +60,8 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
         payload_validation_jmespath="body",
         expires_after_seconds=settings().idempotency_seconds,
     )
+    # Lets an in-progress record expire with the invocation instead of blocking retries for an hour.
+    config.register_lambda_context(router.lambda_context)
 
     @idempotent_function(data_keyword_argument="request", persistence_store=_persistence(), config=config)
     def once(request: dict[str, Any]) -> dict[str, Any]:
