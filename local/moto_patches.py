@@ -1,0 +1,240 @@
+"""The seams into moto: Lambda invokes run our workers, and Step Functions waits obey the time warp.
+
+moto never runs Lambda code without Docker, and its Wait states, retries and task
+timeouts sleep in real time; these patches change exactly those points.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import types
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from local.log import log_line
+from local.workers import Workers
+
+TRIGGER_HEADER = "x-propdesk-trigger"
+_context = threading.local()
+STREAM_RETRIES = 2
+
+
+def _current_trigger(default: str) -> str:
+    return getattr(_context, "trigger", None) or default
+
+
+class _Triggered:
+    """Labels the invokes made inside the block (stream, queue, topic) for the invocation log."""
+
+    def __init__(self, trigger: str) -> None:
+        self.trigger = trigger
+
+    def __enter__(self) -> None:
+        self.previous = getattr(_context, "trigger", None)
+        _context.trigger = self.trigger
+
+    def __exit__(self, *exc: object) -> None:
+        _context.trigger = self.previous
+
+
+def install_lambda_seam(workers: Workers) -> Callable[[], None]:
+    """Route every moto Lambda invoke to the function's worker; returns a stop function for the async pools."""
+    from moto.awslambda import models
+
+    async_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
+    stream_pools: dict[str, ThreadPoolExecutor] = {}
+    stream_lock = threading.Lock()
+    original_invoke = models.LambdaFunction.invoke
+
+    def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+        with _Triggered(request_headers.get(TRIGGER_HEADER) or _current_trigger("invoke")):
+            _context.asynchronous = request_headers.get("x-amz-invocation-type") == "Event"
+            try:
+                return original_invoke(self, body, request_headers, response_headers)
+            finally:
+                _context.asynchronous = False
+
+    def invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        # moto hands over the parsed body, or the string "{}" for an empty one.
+        payload = {} if event is None or event == "{}" else event
+        trigger = _current_trigger("invoke")
+        if getattr(_context, "asynchronous", False):
+            async_pool.submit(workers.invoke, self.function_arn, payload, f"{trigger}(async)")
+            return "", False, ""
+        if workers.find(self.function_arn) is None:
+            error = {"errorMessage": f"{self.function_name} is not in the template", "errorType": "ResourceNotFound"}
+            return json.dumps(error), True, ""
+        outcome = workers.invoke(self.function_arn, payload, trigger)
+        return json.dumps(outcome.payload), not outcome.ok, ""
+
+    def labelled(method: Callable[..., Any], trigger: str) -> Callable[..., Any]:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with _Triggered(trigger):
+                return method(self, *args, **kwargs)
+
+        return wrapper
+
+    def send_dynamodb_items(self: Any, function_arn: str, items: list[Any], source: str) -> str | bytes:
+        # On AWS the stream is read asynchronously, in order per shard; the writer never waits for it.
+        event = {"Records": [_stream_record(item, self.region_name, source) for item in items]}
+        table = source.split("/")[1] if "/" in source else source
+        with stream_lock:
+            pool = stream_pools.setdefault(function_arn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream"))
+        pool.submit(_deliver_stream, workers, function_arn, event, table)
+        return b"delivered"  # truthy: moto clears the records it handed over
+
+    models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+    models.LambdaFunction._invoke_lambda = invoke_lambda  # type: ignore[method-assign]
+    models.LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
+    models.LambdaBackend.send_sqs_batch = labelled(models.LambdaBackend.send_sqs_batch, "sqs")  # type: ignore[method-assign]
+    models.LambdaBackend.send_sns_message = labelled(models.LambdaBackend.send_sns_message, "sns")  # type: ignore[method-assign]
+    _label_step_functions_invokes()
+    _name_unnamed_executions()
+
+    def stop() -> None:
+        async_pool.shutdown(wait=False, cancel_futures=True)
+        for pool in stream_pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    return stop
+
+
+def _stream_record(item: Any, region: str, source: str) -> dict[str, Any]:
+    from moto.core.utils import unix_time
+
+    record = item.to_json()
+    dynamodb = dict(record["dynamodb"])
+    if isinstance(dynamodb.get("ApproximateCreationDateTime"), datetime):
+        dynamodb["ApproximateCreationDateTime"] = unix_time(dynamodb["ApproximateCreationDateTime"])
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": record["eventVersion"],
+        "eventSource": record["eventSource"],
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": source,
+    }
+
+
+def _deliver_stream(workers: Workers, function_arn: str, event: dict[str, Any], table: str) -> None:
+    for attempt in range(STREAM_RETRIES + 1):
+        outcome = workers.invoke(function_arn, event, "dynamodb", f"{table} x{len(event['Records'])}")
+        if outcome.ok:
+            return
+        time.sleep(0.5 * (attempt + 1))
+    log_line(f"! stream batch from {table} dropped after {STREAM_RETRIES + 1} attempts")
+
+
+def _name_unnamed_executions() -> None:
+    """StartExecution without a name gets a UUID on AWS; moto's executing backend would use "None"."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original = StepFunctionsParserBackend.start_execution
+
+    def start_execution(self: Any, state_machine_arn: str, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return original(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
+
+
+def _label_step_functions_invokes() -> None:
+    """Mark lambda:invoke calls made by the state-machine engine so the log can say "sfn"."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    original = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        client = original(region, service, state_credentials)
+
+        def add_header(request: Any, **_: Any) -> None:
+            request.headers[TRIGGER_HEADER] = "sfn"
+
+        client.meta.events.register("before-sign.lambda.Invoke", add_header)
+        return client
+
+    lambda_eval_utils.boto_client_for = boto_client_for  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- time warp
+
+
+class WarpClock:
+    """Warped time: `warp` seconds pass per real second from the real instant `origin`."""
+
+    def __init__(self, warp: float, origin: datetime | None = None) -> None:
+        self.warp = warp
+        self.origin = origin or datetime.now(UTC)
+        self._origin_ts = self.origin.timestamp()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._origin_ts + (time.time() - self._origin_ts) * self.warp, UTC)
+
+    def real_seconds(self, warped_seconds: float) -> float:
+        return warped_seconds / self.warp
+
+
+class _WarpedTimeout:
+    """A task's TimeoutSeconds(Path) or HeartbeatSeconds(Path) that elapses warp times faster."""
+
+    def __init__(self, inner: Any, clock: WarpClock) -> None:
+        self._inner = inner
+        self._clock = clock
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def eval(self, env: Any) -> None:
+        self._inner.eval(env=env)
+        seconds = env.stack.pop()
+        default = getattr(self._inner, "is_default_value", lambda: False)()
+        env.stack.append(seconds if default else self._clock.real_seconds(float(seconds)))
+
+
+def install_time_warp(clock: WarpClock) -> None:
+    """Wait states, Retry back-off and waitForTaskToken timeouts elapse `clock.warp` times faster."""
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp, wait_function
+
+    def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
+        deadline = time.monotonic() + clock.real_seconds(wait_seconds)
+        while env.is_running():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            env.program_state_event.wait(remaining)
+
+    def timestamp_wait_seconds(self: Any, env: Any) -> int:
+        self.string.eval(env=env)
+        text: str = env.stack.pop()
+        target = self._from_timestamp_string(timestamp=text)
+        if target is None:
+            failure = self._create_failure_event(env, text)
+            raise timestamp.FailureEventException(failure)  # type: ignore[attr-defined]
+        if target.tzinfo is None:
+            target = target.replace(tzinfo=UTC)
+        # The workflow's timestamps come from the warped clock of the functions.
+        return int((target - clock.now()).total_seconds())
+
+    original_from_props = state_task.StateTask.from_state_props
+
+    def from_state_props(self: Any, state_props: Any) -> None:
+        original_from_props(self, state_props)
+        if getattr(getattr(self, "resource", None), "condition", None) == "waitForTaskToken":
+            self.timeout = _WarpedTimeout(self.timeout, clock)
+            if getattr(self, "heartbeat", None) is not None:
+                self.heartbeat = _WarpedTimeout(self.heartbeat, clock)
+
+    real_sleep = time.sleep
+    retrier_decl.time = types.SimpleNamespace(  # type: ignore[assignment,attr-defined]
+        sleep=lambda seconds: real_sleep(clock.real_seconds(seconds)), time=time.time, monotonic=time.monotonic
+    )
+    wait_function.WaitFunction._wait_interval = wait_interval  # type: ignore[method-assign,assignment]
+    timestamp.Timestamp._get_wait_seconds = timestamp_wait_seconds  # type: ignore[method-assign]
+    state_task.StateTask.from_state_props = from_state_props  # type: ignore[method-assign]

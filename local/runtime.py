@@ -1,0 +1,275 @@
+"""Start and stop the whole local stack: moto, resources from the template, workers, HTTP, schedules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+from moto.server import ThreadedMotoServer
+
+from local import seed as demo
+from local.auth import DevKey, JwtConfig, issue_token, state_dir
+from local.httpapi import HttpApiServer
+from local.log import log_line
+from local.moto_patches import WarpClock, install_lambda_seam, install_time_warp
+from local.provision import Provisioner, Stack
+from local.scheduler import Scheduler
+from local.sfn_watch import ExecutionWatcher
+from local.template import Template
+from local.workers import Workers
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+@dataclass
+class Options:
+    template: Path = ROOT / "template.yaml"
+    host: str = "127.0.0.1"
+    port: int = 3000
+    warp: float = 1.0
+    parameters: dict[str, str] = field(default_factory=dict)
+    state: Path = ROOT / ".local"
+    echo_logs: bool = False
+    seed: bool = True
+
+
+class LocalStack:
+    """The running stack; `start` brings it up, `stop` takes every piece down again."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.state = state_dir(options.state)
+        self.key = DevKey.load_or_create(self.state)
+        self.clock = WarpClock(options.warp)
+        self.workers = Workers(_ensure(self.state / "logs"), echo=options.echo_logs)
+        self.moto: ThreadedMotoServer | None = None
+        self.endpoint = ""
+        self.stack = Stack()
+        self.servers: list[HttpApiServer] = []
+        self.scheduler: Scheduler | None = None
+        self.watcher: ExecutionWatcher | None = None
+        self.control: ThreadingHTTPServer | None = None
+        self._stop_seam: Callable[[], None] = _nothing
+        self.info: dict[str, Any] = {}
+
+    # ------------------------------------------------------------ start
+
+    def start(self) -> dict[str, Any]:
+        started = time.monotonic()
+        self._start_moto()
+        if self.options.warp != 1:
+            install_time_warp(self.clock)
+        self._stop_seam = install_lambda_seam(self.workers)
+        template = Template.from_file(
+            self.options.template, parameters=self.options.parameters, region=REGION, account_id=ACCOUNT_ID
+        )
+        self.stack = Provisioner(template, self.endpoint, self._sandbox_environment()).provision()
+        for spec in self.stack.functions.values():
+            self.workers.add(spec)
+        seeded = self._seed() if self.options.seed else None
+        self._serve_apis()
+        session = boto3.session.Session(region_name=REGION)
+        clients: dict[str, Any] = {}
+
+        def client(service: str) -> Any:
+            if service not in clients:
+                clients[service] = session.client(service, endpoint_url=self.endpoint)
+            return clients[service]
+
+        self.scheduler = Scheduler(self.stack.schedules, self.workers, self.clock, client, ACCOUNT_ID, REGION)
+        self.scheduler.start()
+        self.watcher = ExecutionWatcher(client("stepfunctions"), self.stack.state_machines)
+        self.watcher.start()
+        self._serve_control()
+        init_errors = self.workers.wait_ready()
+        for function, error in init_errors.items():
+            log_line(f"! {function} failed to initialise: {error.get('errorType')}: {error.get('errorMessage')}")
+        self.info = self._describe(seeded, time.monotonic() - started)
+        (self.state / "stack.json").write_text(json.dumps(self.info, indent=2), encoding="utf-8")
+        return self.info
+
+    def _start_moto(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        # The state-machine engine calls moto's own services on MOTO_PORT; this process talks only to moto.
+        os.environ.update(
+            {
+                "MOTO_PORT": str(port),
+                "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+                "AWS_REGION": REGION,
+                "AWS_DEFAULT_REGION": REGION,
+            }
+        )
+        response = requests.post(
+            f"{self.endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10
+        )
+        response.raise_for_status()
+        # Seeded ids: the user pool, and so the token issuer, are the same on every start.
+        requests.post(f"{self.endpoint}/moto-api/seed?a=42", timeout=10).raise_for_status()
+
+    def _sandbox_environment(self) -> dict[str, str]:
+        """What every sandbox sees besides its template variables: like Lambda's, pointed at moto."""
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", str(self.state)),
+            "LANG": "C.UTF-8",
+            "TZ": ":UTC",
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            # Never read a developer's real AWS profile from inside a sandbox.
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_SAM_LOCAL": "true",  # what `sam local` sets; Powertools Tracer turns itself off
+            "PROPDESK_TIME_WARP": repr(self.options.warp),
+            "PROPDESK_TIME_ORIGIN": self.clock.origin.isoformat(),
+        }
+
+    def _seed(self) -> dict[str, Any] | None:
+        tables = {spec.environment.get("DIRECTORY_TABLE") for spec in self.stack.functions.values()} - {None}
+        if not tables:
+            return None
+        for spec in self.stack.functions.values():
+            for layer in spec.layer_dirs:
+                if str(layer) not in sys.path:
+                    sys.path.append(str(layer))
+        return demo.seed(str(next(iter(tables))))
+
+    def _serve_apis(self) -> None:
+        port = self.options.port
+        for index, api in enumerate(self.stack.apis.values()):
+            server = HttpApiServer(
+                api,
+                self.workers,
+                self.key,
+                host=self.options.host,
+                port=port + index if port else 0,
+                account_id=ACCOUNT_ID,
+                region=REGION,
+            )
+            server.start()
+            self.servers.append(server)
+
+    def _serve_control(self) -> None:
+        runtime = self
+
+        class Control(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the actions it triggers are logged."""
+
+            def _reply(self, status: int, body: Any) -> None:
+                data = json.dumps(body, default=str).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._reply(200, runtime.info)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                _, verb, name = [*self.path.split("/", 2), ""][:3]
+                if verb == "fire" and runtime.scheduler is not None:
+                    try:
+                        self._reply(200, {"outcome": runtime.scheduler.fire(name)})
+                    except KeyError as err:
+                        self._reply(404, {"message": str(err)})
+                elif verb == "invoke" and runtime.workers.find(name):
+                    outcome = runtime.workers.invoke(name, body, "cli")
+                    self._reply(200, {"ok": outcome.ok, "payload": outcome.payload})
+                else:
+                    self._reply(404, {"message": f"unknown command {self.path}"})
+
+        self.control = ThreadingHTTPServer(("127.0.0.1", 0), Control)
+        self.control.daemon_threads = True
+        threading.Thread(target=self.control.serve_forever, name="control", daemon=True).start()
+
+    def _describe(self, seeded: dict[str, Any] | None, startup_s: float) -> dict[str, Any]:
+        apis = {}
+        for server in self.servers:
+            authorizer = next((r.authorizer for r in server.api.routes if r.authorizer), None)
+            apis[server.api.logical_id] = {
+                "url": f"http://{self.options.host}:{server.port}",
+                "issuer": authorizer.issuer if authorizer else None,
+                "audience": list(authorizer.audience) if authorizer else [],
+                "routes": [f"{r.route_key}{'' if r.authorizer else ' (no auth)'}" for r in server.api.routes],
+            }
+        assert self.control is not None
+        return {
+            "pid": os.getpid(),
+            "apis": apis,
+            "control_url": f"http://127.0.0.1:{self.control.server_address[1]}",
+            "moto_url": self.endpoint,
+            "warp": self.options.warp,
+            "time_origin": self.clock.origin.isoformat(),
+            "functions": sorted(self.stack.functions),
+            "state_machines": sorted(self.stack.state_machines.values()),
+            "schedules": [s.name for s in self.stack.schedules],
+            "skipped": self.stack.skipped,
+            "seeded": seeded,
+            "startup_s": round(startup_s, 2),
+        }
+
+    # ------------------------------------------------------------ stop
+
+    def stop(self) -> None:
+        """Stop in reverse order; every worker process is waited for."""
+        for piece in (self.scheduler, self.watcher):
+            if piece is not None:
+                piece.stop()
+        if self.control is not None:
+            self.control.shutdown()
+            self.control.server_close()
+        for server in self.servers:
+            server.stop()
+        self._stop_seam()
+        self.workers.stop()
+        if self.moto is not None:
+            self.moto.stop()
+        state_file = self.state / "stack.json"
+        if state_file.exists() and json.loads(state_file.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            state_file.unlink()
+
+
+def _nothing() -> None:
+    """Stands in for a stop function until there is something to stop."""
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def token_for(info: dict[str, Any], key: DevKey, user_key: str) -> str:
+    """A token for a demo user, accepted by the running stack's first JWT-protected API."""
+    api = next((a for a in info["apis"].values() if a["issuer"]), None)
+    if api is None:
+        raise LookupError("the running stack has no JWT-protected API")
+    person = demo.user(user_key)
+    config = JwtConfig(issuer=api["issuer"], audience=tuple(api["audience"]))
+    return issue_token(key, config, sub=person.sub, groups=[person.role], username=person.key)
