@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from propdesk.logic import commands as c
 from propdesk.models.enums import Action
-from routes.deps import Caller, ticket_service
+from routes.deps import Caller, ticket_service, view
 from routes.views import TicketView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -58,7 +58,7 @@ def _register(action: Action, model: type[BaseModel], optional: bool, summary: s
         body = request if request is not None else model()
         ticket = ticket_service().act(caller, ticket_id, action, body)
         metrics.add_metric(name=f"Action_{action.value}", unit=MetricUnit.Count, value=1)
-        return TicketView.of(ticket, caller)
+        return view(ticket, caller)
 
     body_type: Any = Annotated[model | None, Body()] if optional else Annotated[model, Body()]
     take_action.__annotations__["request"] = body_type

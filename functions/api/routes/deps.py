@@ -11,11 +11,13 @@ from aws_lambda_powertools.event_handler.request import Request
 from api_settings import settings
 from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
-from propdesk.dal.tickets import TicketStore
+from propdesk.dal.tickets import Page, TicketStore
 from propdesk.errors import Unauthenticated
 from propdesk.logic.directory import DirectoryCache, DirectoryService
 from propdesk.logic.tickets import TicketService
+from propdesk.models.ticket import Ticket
 from propdesk.ports.workflow import send_step_result
+from routes.views import TicketPage, TicketView
 
 
 @cache
@@ -48,3 +50,17 @@ def current_principal(request: Request) -> Principal:
 
 
 Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def callback_all(property_id: str) -> bool:
+    """Whether the property calls back every job; its record is cached, so this costs no request when warm."""
+    return directory_cache().property(property_id).settings.callback_all
+
+
+def view(ticket: Ticket, caller: Principal) -> TicketView:
+    """The ticket as this caller sees it, with the actions the property's rules allow them now."""
+    return TicketView.of(ticket, caller, callback_all(ticket.property_id))
+
+
+def page_view(page: Page, caller: Principal) -> TicketPage:
+    return TicketPage.of(page, caller, callback_all)

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from propdesk.errors import InvalidRequest
 from propdesk.models.common import Id, Name, Phone
 from propdesk.models.directory import Building, Property, Resident, Staff, Unit
-from propdesk.models.enums import Department, Language, Role
+from propdesk.models.enums import STAFF_ROLES, Department, Language, Role
 from routes.deps import Caller, directory_service
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -57,6 +57,14 @@ class StaffIn(_In):
     phone: Phone | None = None
     language: Language = Language.ZH_CN
     user_sub: Annotated[str, Body(max_length=128)] | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _staff_role(cls, value: Role) -> Role:
+        """A resident or the system is never staff: a 422 here, not a 500 from Staff later."""
+        if value not in STAFF_ROLES:
+            raise ValueError("must be a staff role")
+        return value
 
 
 def _check_id(path_id: str, body_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Metrics
@@ -24,7 +25,7 @@ from propdesk.logic.commands import AttachmentRequest, ResidentTicketRequest, St
 from propdesk.logic.tickets import ListQuery
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
-from routes.deps import Caller, ticket_service
+from routes.deps import Caller, page_view, ticket_service, view
 from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -45,7 +46,10 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 def _persistence() -> DynamoDBPersistenceLayer:
-    return _PERSISTENCE.setdefault("store", DynamoDBPersistenceLayer(table_name=settings().idempotency_table))
+    """One persistence layer (and boto3 client) per sandbox; setdefault would build one per request."""
+    if "store" not in _PERSISTENCE:
+        _PERSISTENCE["store"] = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
+    return _PERSISTENCE["store"]
 
 
 _PERSISTENCE: dict[str, DynamoDBPersistenceLayer] = {}
@@ -86,7 +90,7 @@ def create_ticket(
     def create() -> dict[str, Any]:
         ticket = service.create_for_resident(caller, request)
         metrics.add_dimension(name="kind", value=ticket.kind.value)
-        return TicketView.of(ticket, caller).model_dump(mode="json")
+        return view(ticket, caller).model_dump(mode="json")
 
     return _created(_idempotent_create(idempotency_key, caller, request.model_dump(mode="json"), create))
 
@@ -106,7 +110,7 @@ def create_ticket_for(
 
     def create() -> dict[str, Any]:
         ticket = service.create_by_staff(caller, property_id, request)
-        return TicketView.of(ticket, caller).model_dump(mode="json")
+        return view(ticket, caller).model_dump(mode="json")
 
     body = {"property_id": property_id, **request.model_dump(mode="json")}
     return _created(_idempotent_create(idempotency_key, caller, body, create))
@@ -114,7 +118,7 @@ def create_ticket_for(
 
 @router.get("/tickets/<ticket_id>", summary="One ticket", tags=["tickets"])
 def get_ticket(caller: Caller, ticket_id: TicketId) -> TicketView:
-    return TicketView.of(ticket_service().get(caller, ticket_id), caller)
+    return view(ticket_service().get(caller, ticket_id), caller)
 
 
 @router.get("/tickets", summary="List tickets the caller may see, with filters", tags=["tickets"])
@@ -136,14 +140,14 @@ def list_tickets(
             details=[{"field": "created_from", "problem": "after created_to"}],
         )
     query = ListQuery(status, kind, assignee, mine, created_from, created_to, property_id, limit, cursor)
-    return TicketPage.of(ticket_service().list(caller, query), caller)
+    return page_view(ticket_service().list(caller, query), caller)
 
 
 @router.get("/me/work", summary="The caller's open work orders, due soonest first", tags=["tickets"])
 def my_work(
     caller: Caller, limit: Limit = 25, cursor: Annotated[str | None, Query(max_length=2000)] = None
 ) -> TicketPage:
-    return TicketPage.of(ticket_service().my_work(caller, limit, cursor), caller)
+    return page_view(ticket_service().my_work(caller, limit, cursor), caller)
 
 
 @router.get("/tickets/<ticket_id>/events", summary="The ticket's audit trail", tags=["tickets"])
@@ -160,12 +164,11 @@ def audit_trail(caller: Caller, ticket_id: TicketId) -> AuditTrail:
 def create_attachment(
     caller: Caller, ticket_id: TicketId, request: Annotated[AttachmentRequest, Body()]
 ) -> Response[UploadView]:
-    service = ticket_service()
-    ticket = service.get(caller, ticket_id)
+    # The key needs no read of its own: act() reads the ticket once, checks who may see it, and records the key.
     now = clock.now()
     extension = request.content_type.split("/")[1]
-    key = f"{ticket.property_id}/{ticket.id}/{request.purpose}-{now.strftime('%Y%m%dT%H%M%S%f')}.{extension}"
-    service.attach(caller, ticket_id, key, request.purpose, request.content_type)
+    key = f"tickets/{ticket_id}/{request.purpose}-{now.strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(4)}.{extension}"
+    ticket_service().attach(caller, ticket_id, key, request.purpose, request.content_type)
     url = presign_upload(settings().attachments_bucket, key, request.content_type)
     view = UploadView(upload_url=url, key=key, content_type=request.content_type, expires_in=900)
     return Response(status_code=201, content_type="application/json", body=view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +56,7 @@ class TicketView(BaseModel):
     allowed_actions: list[str]
 
     @classmethod
-    def of(cls, ticket: Ticket, principal: Principal, callback_all: bool = False) -> TicketView:
+    def of(cls, ticket: Ticket, principal: Principal, callback_all: bool) -> TicketView:
         """Only the declared fields leave the server: task tokens, phone numbers and internals stay."""
         allowed = [a.value for a in lifecycle.allowed_actions(ticket, principal.role, callback_all)]
         return cls.model_validate({**ticket.model_dump(), "allowed_actions": allowed})
@@ -66,8 +67,9 @@ class TicketPage(BaseModel):
     cursor: str | None
 
     @classmethod
-    def of(cls, page: Page, principal: Principal) -> TicketPage:
-        return cls(items=[TicketView.of(t, principal) for t in page.tickets], cursor=page.cursor)
+    def of(cls, page: Page, principal: Principal, callback_all: Callable[[str], bool]) -> TicketPage:
+        items = [TicketView.of(t, principal, callback_all(t.property_id)) for t in page.tickets]
+        return cls(items=items, cursor=page.cursor)
 
 
 class EventView(BaseModel):

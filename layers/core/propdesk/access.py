@@ -32,7 +32,8 @@ class Principal:
 
     def can_see(self, ticket: Ticket) -> bool:
         if self.role is Role.RESIDENT:
-            return ticket.resident_id == self.user_id
+            # Resident ids are unique within a property only (the directory keys them per property).
+            return ticket.property_id == self.property_id and ticket.resident_id == self.user_id
         if self.role is Role.CONTRACTOR:
             return ticket.property_id == self.property_id and ticket.assignee_id == self.user_id
         return self.can_see_property(ticket.property_id)

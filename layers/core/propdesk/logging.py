@@ -10,7 +10,9 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from propdesk.models.common import mask_phone
 
 # E.164 with its plus, and bare mainland mobile numbers (11 digits starting 13-19).
-_PHONE = re.compile(r"(?<![\w+])(\+[1-9]\d{6,14}|1[3-9]\d{9})(?!\d)")
+# Chinese text often runs straight into a number (联系电话13800000001), so only ASCII letters, digits
+# and "_" before a number mark it as part of an identifier; \w would also match every Chinese character.
+_PHONE = re.compile(r"(?<![0-9A-Za-z_+])(\+[1-9][0-9]{6,14}|1[3-9][0-9]{9})(?![0-9])")
 
 
 def mask_phones(text: str) -> str:

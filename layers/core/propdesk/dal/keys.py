@@ -31,6 +31,22 @@ def encode_cursor(index: str, key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Attributes a start key of the tickets table or one of its indexes may hold.
+_KEY_ATTRS = frozenset({"pk", "sk", "resident_id", "property_id", "assignee_open", "open_property"})
+_RANGE_ATTRS = frozenset({"created_at", "status_due", "due_key"})
+
+
+def _well_formed(key: dict[str, Any], hash_attr: str) -> bool:
+    """A tampered start key must be a 400 here, not a ValidationException (500) from DynamoDB."""
+    names = set(key)
+    return (
+        {"pk", "sk", hash_attr} <= names
+        and names <= _KEY_ATTRS | _RANGE_ATTRS
+        and len(names & (_KEY_ATTRS - {"pk", "sk"})) == 1
+        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in key.values())
+    )
+
+
 def decode_cursor(cursor: str | None, index: str, hash_attr: str, hash_value: str) -> dict[str, Any] | None:
     """The start key of the next page; only for the same index and the same partition."""
     if not cursor:
@@ -39,8 +55,8 @@ def decode_cursor(cursor: str | None, index: str, hash_attr: str, hash_value: st
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         key = data["k"]
-        ok = data["i"] == index and key[hash_attr]["S"] == hash_value
-    except (ValueError, KeyError, TypeError, binascii.Error):
+        ok = data["i"] == index and key[hash_attr]["S"] == hash_value and _well_formed(key, hash_attr)
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
         ok = False
     if not ok:
         raise InvalidRequest(

@@ -130,6 +130,25 @@ class TicketStore:
         items = EventItem.query(ticket_pk(ticket_id), EventItem.sk.startswith(EVENT_PREFIX))
         return [TicketEvent.model_validate(i.doc) for i in items]
 
+    def with_events(self, ticket_id: str) -> tuple[Ticket | None, list[TicketEvent]]:
+        """The ticket and its whole audit trail from one Query over its partition (events sort before it)."""
+        ticket: Ticket | None = None
+        events: list[TicketEvent] = []
+        start: dict[str, Any] | None = None
+        while True:
+            # The model's table connection knows the key schema, so no DescribeTable is ever needed.
+            page = TicketItem._get_connection().query(
+                ticket_pk(ticket_id), consistent_read=True, exclusive_start_key=start
+            )
+            for raw in page.get("Items", []):
+                if raw["sk"]["S"] == TICKET_SK:
+                    ticket = _from_raw(raw)
+                else:
+                    events.append(TicketEvent.model_validate(EventItem.from_raw_data(raw).doc))
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return ticket, events
+
     # ---- listings: one Query each, one request per page -------------------------
 
     def _page(

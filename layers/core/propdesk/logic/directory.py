@@ -77,13 +77,12 @@ class DirectoryService:
 
     @staticmethod
     def _require_manager(principal: Principal, property_id: str | None) -> None:
+        if property_id is not None:
+            principal.require_property(property_id)  # another property is a 404 for every role, as for tickets
         if principal.role is not Role.MANAGER:
             raise Forbidden("the directory is kept by managers")
-        if property_id is None:
-            if not principal.group_level:
-                raise Forbidden("only group-level managers create properties")
-        else:
-            principal.require_property(property_id)
+        if property_id is None and not principal.group_level:
+            raise Forbidden("only group-level managers create properties")
 
     def list_properties(self, principal: Principal) -> list[Property]:
         if principal.role is Role.RESIDENT:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # ASCII digits only: \d would accept full-width digits
 
 
 def _check_e164(value: str) -> str:
@@ -28,6 +28,6 @@ def mask_phone(phone: str | None) -> str:
     """+8613800000001 -> +86*******0001; what logs may show of a number."""
     if not phone:
         return ""
-    if len(phone) <= 6:
+    if len(phone) <= 7:  # too short to show 7 characters and still hide any
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

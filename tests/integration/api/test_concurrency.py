@@ -1,0 +1,98 @@
+"""Two actions racing on one ticket: one wins, one gets 409, the version moves by one, the trail is complete."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from propdesk.dal.tickets import TicketStore
+from tests.integration.api.flows import act, create, ticket_at
+
+
+def _race(api, world, monkeypatch, tid, first, second):
+    """Run two act() calls whose reads both happen before either write (a barrier after the read)."""
+    barrier = threading.Barrier(2, timeout=10)
+    real_get = TicketStore.get
+
+    def get_then_wait(self, ticket_id):
+        ticket = real_get(self, ticket_id)
+        barrier.wait()
+        return ticket
+
+    # DynamoDB serialises conditional writes on one item; moto does not, so the writes take turns here.
+    write_lock = threading.Lock()
+    real_update = TicketStore.update
+
+    def update_in_turn(self, ticket, events):
+        with write_lock:
+            return real_update(self, ticket, events)
+
+    monkeypatch.setattr(TicketStore, "get", get_then_wait)
+    monkeypatch.setattr(TicketStore, "update", update_in_turn)
+    replies = {}
+
+    def run(name, call):
+        replies[name] = act(api, world, *call[:1], tid, *call[1:])
+
+    threads = [threading.Thread(target=run, args=(n, c)) for n, c in (("a", first), ("b", second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    monkeypatch.setattr(TicketStore, "get", real_get)
+    monkeypatch.setattr(TicketStore, "update", real_update)
+    return replies["a"], replies["b"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("desk", "urge", None), ("zhang", "urge", None)),  # same action twice
+        (("desk", "void", {"reason": "重复工单"}), ("desk", "classify", {"category": "lock"})),  # conflicting moves
+        (("zhang", "comment", {"text": "在吗"}), ("desk", "comment", {"text": "马上到"})),
+    ],
+)
+def test_two_concurrent_actions_one_wins(api, world, clock, monkeypatch, first, second):
+    # Given a received ticket at version 1
+    ticket = create(api, world)
+    assert ticket["version"] == 1
+    # When two actions read it at the same time and both try to write
+    a, b = _race(api, world, monkeypatch, ticket["id"], first, second)
+    # Then exactly one succeeds and the other is a 409 concurrent update
+    statuses = sorted([a.status, b.status])
+    assert statuses == [200, 409], (a.body, b.body)
+    loser = a if a.status == 409 else b
+    assert loser.error == "concurrent_update"
+    # And the version went up by exactly one, with exactly one audit event for it
+    now = api.get(f"/tickets/{ticket['id']}", world["desk"]).body
+    assert now["version"] == 2
+    trail = api.get(f"/tickets/{ticket['id']}/events", world["desk"]).body["events"]
+    winner = a if a.status == 200 else b
+    assert len(trail) == 2 and trail[0]["action"] == "create"
+    assert trail[1]["to_status"] == winner.body["status"]
+    # And the loser can retry against the new version (it may now be allowed or not, but never lost)
+    who, action, body = first if loser is a else second
+    retry = act(api, world, who, ticket["id"], action, body)
+    assert retry.status in (200, 409)
+    assert retry.status == 409 or retry.body["version"] == 3
+
+
+def test_a_stale_read_never_overwrites(api, world, clock, monkeypatch):
+    # Given a ticket, and a store that keeps returning the read taken before anyone acted
+    ticket = ticket_at(api, world, "free_repair", "classified", clock=clock)
+    from routes.deps import ticket_service
+
+    store = ticket_service().tickets
+    snapshot = store.get(ticket["id"])
+    monkeypatch.setattr(store, "get", lambda _tid: snapshot)
+    # When dispatch succeeds and a second dispatch comes from the same stale read
+    first = act(api, world, "desk", ticket["id"], "dispatch", {"assignee_id": "tech"})
+    second = act(api, world, "dispatcher", ticket["id"], "dispatch", {"assignee_id": "tech2"})
+    monkeypatch.undo()
+    # Then the second is refused and the first dispatch stands
+    assert first.status == 200 and second.status == 409, second.body
+    now = api.get(f"/tickets/{ticket['id']}", world["desk"]).body
+    assert (now["assignee_id"], now["version"]) == ("tech", ticket["version"] + 1)
+    actions = [e["action"] for e in api.get(f"/tickets/{ticket['id']}/events", world["desk"]).body["events"]]
+    assert actions == ["create", "classify", "dispatch"]
