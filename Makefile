@@ -58,7 +58,7 @@ test-integration: setup  ## handlers in-process on moto, real state machines
 	$(PY) -m pytest tests/integration -q $(PYTEST_ARGS)
 
 test: lint  ## everything CI checks: lint, types, templates, all tests with coverage
-	$(PY) -m pytest -q --cov --cov-report=term $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
 
 build: setup  ## sam build (needs python3.13 on PATH)
 	PATH="$(dir $(PYTHON313)):$$PATH" $(TOOLS)/bin/sam build --template template.yaml

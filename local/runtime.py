@@ -26,7 +26,7 @@ from local.moto_patches import WarpClock, install_lambda_seam, install_time_warp
 from local.provision import Provisioner, Stack
 from local.scheduler import Scheduler
 from local.sfn_watch import ExecutionWatcher
-from local.template import Template
+from local.template import LOCAL_PARAMETERS, Template, load_file
 from local.workers import Workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,11 @@ class Options:
 
 class LocalStack:
     """The running stack; `start` brings it up, `stop` takes every piece down again."""
+
+    def _parameters(self) -> dict[str, str]:
+        """The template's local development values (where it declares them), then the caller's overrides."""
+        declared = (load_file(self.options.template) or {}).get("Parameters") or {}
+        return {**{k: v for k, v in LOCAL_PARAMETERS.items() if k in declared}, **self.options.parameters}
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -74,7 +79,7 @@ class LocalStack:
             install_time_warp(self.clock)
         self._stop_seam = install_lambda_seam(self.workers)
         template = Template.from_file(
-            self.options.template, parameters=self.options.parameters, region=REGION, account_id=ACCOUNT_ID
+            self.options.template, parameters=self._parameters(), region=REGION, account_id=ACCOUNT_ID
         )
         self.stack = Provisioner(template, self.endpoint, self._sandbox_environment()).provision()
         for spec in self.stack.functions.values():

@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+# How this machine runs the template: development values that must never be defaults of a real deployment.
+LOCAL_PARAMETERS: dict[str, str] = {"DevTwilioAuthToken": "local-dev-twilio-auth-token"}
+
 
 class TemplateError(ValueError):
     """The template asks for something this reader cannot resolve."""

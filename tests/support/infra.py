@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from local.template import Physical, Template
+from local.template import LOCAL_PARAMETERS, Physical, Template
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -16,7 +16,7 @@ REGION = "us-east-1"
 
 @cache
 def template() -> Template:
-    return Template.from_file(ROOT / "template.yaml", region=REGION)
+    return Template.from_file(ROOT / "template.yaml", region=REGION, parameters=LOCAL_PARAMETERS)
 
 
 def _table_kwargs(name: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -139,8 +139,9 @@ TABLE: tuple[Transition, ...] = (
     ),
     Transition(A.SIGN_OFF, _s(S.COMPLETED), S.SIGNED_OFF, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
     Transition(A.REFUSE, _s(S.COMPLETED), S.REWORK, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
-    Transition(A.RECORD_CALLBACK, _s(S.SIGNED_OFF), S.CALLBACK_DONE, DESK),
-    Transition(A.RECORD_CALLBACK, _s(S.COMPLETED), S.CALLBACK_DONE, DESK, kinds=_k(K.COMPLAINT)),
+    # SYSTEM: the resident answered the callback survey by SMS; the desk calls back otherwise.
+    Transition(A.RECORD_CALLBACK, _s(S.SIGNED_OFF), S.CALLBACK_DONE, DESK | _r(R.SYSTEM)),
+    Transition(A.RECORD_CALLBACK, _s(S.COMPLETED), S.CALLBACK_DONE, DESK | _r(R.SYSTEM), kinds=_k(K.COMPLAINT)),
     Transition(
         A.ANSWER,
         _s(S.RECEIVED, S.CLASSIFIED),
@@ -161,7 +162,7 @@ TABLE: tuple[Transition, ...] = (
         A.CLOSE,
         _s(S.RECEIVED, S.CLASSIFIED),
         S.CLOSED,
-        DESK | _r(R.DISPATCHER),
+        DESK | _r(R.DISPATCHER, R.SYSTEM),  # the workflow closes a quick task at once
         kinds=_k(K.QUICK_TASK),
     ),
     # Stale orders the end-of-day sweep closes with a reason.

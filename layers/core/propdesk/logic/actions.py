@@ -18,7 +18,7 @@ from propdesk.errors import InvalidRequest
 from propdesk.lifecycle import Transition, callback_required
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
-from propdesk.models.enums import Action, Area, Status, TicketKind
+from propdesk.models.enums import DESK_ROLES, Action, Area, Status, TicketKind
 from propdesk.models.ticket import Attachment, SlaTarget, SubTask, Ticket
 from propdesk.sla import TargetName
 
@@ -87,6 +87,10 @@ def apply(
         if payload.department:
             t.department = payload.department
             data["department"] = payload.department
+            if t.kind is TicketKind.COMPLAINT and not t.subtasks:
+                # A complaint for one department is a single sub-task; its callback waits for it like any other.
+                due = sla.due_at(T.SAME_DAY, now, cal, public_area=public)
+                t.subtasks = [SubTask(department=payload.department, due_at=due)]
         if payload.assignee_id:
             t.assignee_id = payload.assignee_id
             data["assignee_id"] = payload.assignee_id
@@ -100,18 +104,21 @@ def apply(
     elif action is Action.ARRIVE:
         meet_target(t, T.ON_SITE, now)
         meet_target(t, T.ACCEPT_INSPECT, now)
+        meet_target(t, T.COORDINATION_CONTACT, now)  # engineering is with the resident
         t.paused_since = None
     elif action is Action.BOOK_APPOINTMENT:
         assert isinstance(payload, c.AppointmentInput)
         at = _future(payload.appointment_at, now, "appointment_at")
         t.appointment_at = at
         data["appointment_at"] = at.isoformat()
+        meet_target(t, T.COORDINATION_CONTACT, now)  # a visit agreed with the resident is the contact
         waiting = int((at - now).total_seconds())
         # The appointment moves the on-site target to the booked time; waiting for
         # the resident pauses every other running target by the same interval.
         on_site = t.sla.get(T.ON_SITE.value)
         if on_site is not None and on_site.open:
-            on_site.due_at = at
+            # A new target, not a late one: the missed 15 minutes stay on the timeline (the workflow's alert).
+            on_site.due_at, on_site.breached, on_site.breach_seconds = at, False, 0
         for target in t.sla.values():
             if target.open and target.name != T.ON_SITE.value:
                 target.paused_seconds += waiting
@@ -126,6 +133,9 @@ def apply(
         assert isinstance(payload, c.RouteInput)
         t.assignee_id = payload.contractor_id
         t.contractor_deadline = _future(payload.deadline, now, "deadline", max_days=365)
+        same_day = t.sla.get(T.SAME_DAY.value)
+        if same_day is not None and same_day.open:
+            same_day.due_at = t.contractor_deadline  # warranty work is due by the contractual deadline
         data.update(contractor_id=payload.contractor_id, deadline=payload.deadline.isoformat())
     elif action is Action.COMPLETE:
         assert isinstance(payload, c.CompleteInput)
@@ -224,6 +234,8 @@ def apply(
     elif action is Action.COMMENT:
         assert isinstance(payload, c.CommentInput)
         note = payload.text
+        if principal.role in DESK_ROLES:
+            meet_target(t, T.COORDINATION_REPLY, now)  # the desk's recorded reply to the resident
 
     if row.target is not None:
         t.status = row.target

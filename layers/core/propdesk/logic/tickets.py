@@ -182,13 +182,15 @@ class TicketService:
         return principal.require_ticket(self.tickets.get(ticket_id), ticket_id)
 
     def audit(self, principal: Principal, ticket_id: str) -> list[TicketEvent]:
-        self.get(principal, ticket_id)
-        return self.tickets.events(ticket_id)
+        ticket, events = self.tickets.with_events(ticket_id)
+        principal.require_ticket(ticket, ticket_id)
+        return events
 
     def list(self, principal: Principal, q: ListQuery) -> Page:
         flt_kind = kind_filter(q.kind.value if q.kind else None)
         if principal.role is Role.RESIDENT:
-            flt = combine(flt_kind, status_filter(q.status.value if q.status else None))
+            status = status_filter(q.status.value if q.status else None)
+            flt = combine(flt_kind, status, _property_filter(principal.property_id or ""))  # ids are per property
             return self.tickets.by_resident(principal.user_id, q.limit, q.cursor, flt)
         if q.mine or principal.role is Role.CONTRACTOR:
             return self.tickets.open_by_assignee(principal.user_id, q.limit, q.cursor, flt_kind)
@@ -222,8 +224,11 @@ class TicketService:
         for _attempt in range(3):
             updated, event = self._decide(principal, ticket, action, payload, check_step=not step_answered)
             if not step_answered and ticket.task_token and action in ticket.awaiting and self.send_step:
-                self.send_step(ticket.task_token, _step_output(updated, action, principal, event), action.value)
+                prop = self.cache.property(ticket.property_id)
+                self.send_step(ticket.task_token, _step_output(updated, action, principal, event, prop), action.value)
                 step_answered = True
+                # The token is spent: the workflow stores its next step's token itself.
+                updated = updated.model_copy(update={"task_token": None, "awaiting": []})
             try:
                 return self.tickets.update(updated, [event])
             except ConcurrentUpdate:
@@ -276,8 +281,12 @@ def _property_filter(property_id: str) -> Any:
     return TicketItem.property_id == property_id
 
 
-def _step_output(ticket: Ticket, action: Action, principal: Principal, event: TicketEvent) -> dict[str, Any]:
-    """What the workflow learns when a human step is answered."""
+def _step_output(
+    ticket: Ticket, action: Action, principal: Principal, event: TicketEvent, prop: Property
+) -> dict[str, Any]:
+    """What the workflow learns when a human step is answered, with the step it waits for next."""
+    from propdesk.workflow.plan import next_step  # the step table; only answering a step needs it
+
     return {
         "action": action.value,
         "actor": principal.user_id,
@@ -290,6 +299,7 @@ def _step_output(ticket: Ticket, action: Action, principal: Principal, event: Ti
         "callback_required": bool(event.data.get("callback_required", False)),
         "appointment_at": ticket.appointment_at.isoformat() if ticket.appointment_at else None,
         "data": event.data,
+        "next": next_step(ticket, prop, event.at).model_dump(mode="json"),
     }
 
 

@@ -1,0 +1,26 @@
+"""The step function's configuration, validated once at cold start."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class WorkflowSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tickets_table: str = Field(min_length=3)
+    directory_table: str = Field(min_length=3)
+    notices_queue_url: str | None = None  # unset: notices are only recorded on the timeline
+
+
+@cache
+def settings() -> WorkflowSettings:
+    """Read the environment once; a missing table fails the cold start loudly."""
+    return WorkflowSettings(
+        tickets_table=os.environ.get("TICKETS_TABLE", ""),
+        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
+        notices_queue_url=os.environ.get("NOTICES_QUEUE_URL") or None,
+    )

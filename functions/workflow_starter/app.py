@@ -1,0 +1,74 @@
+"""The tickets table's stream: start the workflow of every ticket that needs one, end it when the ticket ends.
+
+Starting from the stream means a ticket cannot end up without its workflow even if the writer died
+right after its write; StartExecution is idempotent by the execution name derived from the ticket id.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from workflow_starter_settings import settings
+
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.items import EventItem, TicketItem
+from propdesk.dal.keys import EVENT_PREFIX, TICKET_SK
+from propdesk.dal.tickets import TicketStore
+from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.directory import DirectoryCache
+from propdesk.models.ticket import Ticket
+from propdesk.workflow import WorkflowService
+
+logger = Logger(logger_formatter=PhoneMaskingFormatter())
+_ENDING_ACTIONS = {"void", "close", "mark_invalid", "reject_quote", "answer"}
+
+
+@cache
+def service() -> WorkflowService:
+    config = settings()
+    cache_ = DirectoryCache(DirectoryStore(config.directory_table))
+    return WorkflowService(TicketStore(config.tickets_table), cache_.property)
+
+
+def _ticket(image: dict[str, Any] | None) -> Ticket | None:
+    if not image:
+        return None
+    item = TicketItem.from_raw_data(image)
+    return Ticket.model_validate({**item.doc, "version": item.version or 0})
+
+
+def _reasons(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Why each ticket ended, from the audit events written in the same transaction."""
+    reasons: dict[str, str] = {}
+    for record in records:
+        image = record.get("dynamodb", {}).get("NewImage")
+        if not image or not image.get("sk", {}).get("S", "").startswith(EVENT_PREFIX):
+            continue
+        doc = EventItem.from_raw_data(image).doc
+        if doc.get("action") in _ENDING_ACTIONS and doc.get("note"):
+            reasons[str(doc["ticket_id"])] = str(doc["note"])
+    return reasons
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings()  # fail the cold start, not the first record, on a bad environment
+    records = event.get("Records", [])
+    reasons = _reasons(records)
+    outcomes: dict[str, int] = {}
+    for record in records:
+        change = record.get("dynamodb", {})
+        if change.get("Keys", {}).get("sk", {}).get("S") != TICKET_SK:
+            continue
+        old, new = _ticket(change.get("OldImage")), _ticket(change.get("NewImage"))
+        latest = new or old
+        ticket_id = latest.id if latest is not None else ""
+        outcome = service().on_ticket_change(old, new, reasons.get(ticket_id))
+        if outcome:
+            key = "started" if outcome.startswith("arn:") else outcome
+            outcomes[key] = outcomes.get(key, 0) + 1
+            logger.info("workflow changed", extra={"ticket_id": ticket_id, "outcome": key})
+    return {"records": len(records), **outcomes}

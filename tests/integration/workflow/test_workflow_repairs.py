@@ -1,0 +1,154 @@
+"""Repairs through their whole life on the real state machine: happy paths, callbacks and their budgets."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+FREE_BUDGET = 10  # state transitions of a free repair's happy path (issue 4/7)
+PAID_BUDGET = 14
+
+
+def test_free_repair_rated_satisfied_closes_without_callback(flow, world, clock):
+    # Given a resident's leak and the desk dispatching it
+    zhang, desk, tech = world["zhang"], world["desk"], world["tech"]
+    tid = flow.create(zhang, description="厨房水管漏水")
+    assert flow.ticket(tid).awaiting == ["dispatch"]
+    # When the work walks its happy path, each step answered in time
+    for who, action, body in [
+        (desk, "classify", {"category": "plumbing", "paid": False, "department": "engineering"}),
+        (desk, "dispatch", {"assignee_id": "tech", "department": "engineering"}),
+        (tech, "accept", None),
+        (tech, "arrive", None),
+        (tech, "start", None),
+        (tech, "complete", {"notes": "换了水管"}),
+        (zhang, "sign_off", {"rating": 5}),
+    ]:
+        clock.advance(minutes=5)
+        flow.act(tid, who, action, body)
+    # Then the workflow closes it as the system: no callback for a satisfied free job
+    described = flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.status == "closed" and ticket.task_token is None
+    assert ticket.sla["on_site"].breached is False and ticket.sla["on_site"].met_at is not None
+    assert ticket.sla["same_day"].breached is False
+    assert "callback" not in ticket.sla
+    trail = [(e.action, e.actor_id) for e in flow.timeline(tid) if e.action != "notice"]
+    assert trail[-1] == ("close", "workflow")
+    assert {n["kind"] for n in flow.notices(tid)} >= {"dispatched", "completed"}
+    assert {n["kind"] for n in flow.sent()} >= {"dispatched", "completed"}
+    # And the budget: at most 10 billed transitions
+    execution = described["executionArn"]
+    assert flow.states(execution)[-1] == "Closed"
+    assert flow.transitions(execution) <= FREE_BUDGET, flow.states(execution)
+
+
+def test_free_repair_rated_unsatisfied_needs_callback(flow, world, clock):
+    zhang, desk, tech = world["zhang"], world["desk"], world["tech"]
+    tid = flow.create(zhang, description="门锁坏了")
+    for who, action, body in [
+        (desk, "classify", {"paid": False}),
+        (desk, "dispatch", {"assignee_id": "tech", "department": "engineering"}),
+        (tech, "accept", None),
+        (tech, "arrive", None),
+        (tech, "start", None),
+        (tech, "complete", {"notes": "修好了"}),
+        (zhang, "sign_off", {"rating": 2}),
+    ]:
+        clock.advance(minutes=5)
+        flow.act(tid, who, action, body)
+    # The callback is due within 24 hours: the workflow waits for it
+    ticket = flow.ticket(tid)
+    assert ticket.status == "signed_off" and ticket.awaiting == ["record_callback"]
+    assert ticket.sla["callback"].due_at == clock.current + __import__("datetime").timedelta(hours=24)
+    clock.advance(hours=3)
+    flow.act(tid, desk, "record_callback", {"satisfaction": 3, "notes": "还行"})
+    described = flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.status == "closed" and ticket.satisfaction == 3
+    assert ticket.sla["callback"].met_at is not None and ticket.sla["callback"].breached is False
+    assert flow.transitions(described["executionArn"]) <= FREE_BUDGET + 1
+
+
+def test_paid_repair_happy_path_within_budget(flow, world, clock):
+    zhang, desk, tech = world["zhang"], world["desk"], world["tech"]
+    tid = flow.create(zhang, description="热水器更换")
+    for who, action, body in [
+        (desk, "classify", {"paid": True}),
+        (desk, "dispatch", {"assignee_id": "tech", "department": "engineering"}),
+        (tech, "accept", None),
+        (tech, "arrive", None),
+        (tech, "quote", {"amount_cents": 35000}),
+        (zhang, "approve_quote", None),
+        (tech, "start", None),
+        (tech, "complete", {"notes": "已更换"}),
+        (zhang, "sign_off", {"rating": 5}),
+        (desk, "record_callback", {"satisfaction": 5}),
+    ]:
+        clock.advance(minutes=5)
+        flow.act(tid, who, action, body)
+    described = flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.status == "closed" and ticket.paid and ticket.fee_cents == 35000
+    assert ticket.sla["callback"].breached is False
+    assert {n["kind"] for n in flow.notices(tid)} >= {"dispatched", "quote_to_approve", "completed"}
+    execution = described["executionArn"]
+    assert flow.transitions(execution) <= PAID_BUDGET, flow.states(execution)
+
+
+def test_an_action_landing_between_two_steps_is_not_lost(flow, world, clock, monkeypatch):
+    """The API spends a step's token before the next step is stored; an action in that gap is re-planned."""
+    from propdesk.access import Principal
+    from propdesk.dal.directory import DirectoryStore
+    from propdesk.logic.commands import NoteInput
+    from propdesk.logic.directory import DirectoryCache
+    from propdesk.logic.tickets import TicketService
+    from propdesk.models.enums import Action, Role
+    from propdesk.workflow.service import WorkflowService
+
+    zhang, desk, tech = world["zhang"], world["desk"], world["tech"]
+    tid = flow.create(zhang, description="水管爆裂")
+    flow.act(tid, desk, "classify", {"paid": False})
+    store_step = WorkflowService.await_step
+    directory = DirectoryStore(flow.physical["DirectoryTable"])
+    tickets = TicketService(flow.store, directory, DirectoryCache(directory))  # no workflow: nothing answered
+    technician = Principal(user_id="tech", role=Role.TECHNICIAN, property_id="SUN")
+
+    def slow_store(self, ticket_id, token, execution, step, answer, answered_at):
+        if answer == "dispatch" and flow.ticket(ticket_id).status != "on_site":
+            # Given the technician accepts and arrives while the on-site step is still being stored
+            flow.wait_until("the dispatch to land", lambda: flow.ticket(ticket_id).status == "dispatched")
+            clock.advance(minutes=1)
+            tickets.act(technician, ticket_id, Action.ACCEPT, NoteInput())
+            tickets.act(technician, ticket_id, Action.ARRIVE, NoteInput())
+        return store_step(self, ticket_id, token, execution, step, answer, answered_at)
+
+    monkeypatch.setattr(WorkflowService, "await_step", slow_store)
+    flow.act(tid, desk, "dispatch", {"assignee_id": "tech", "department": "engineering"})
+    # Then the workflow plans again from the ticket instead of waiting for an arrival that already happened
+    ticket = flow.ticket(tid)
+    assert ticket.status == "on_site" and ticket.awaiting == ["quote", "complete"]
+    assert ticket.sla["on_site"].met_at is not None
+    flow.act(tid, tech, "start")
+    flow.act(tid, tech, "complete")
+    flow.act(tid, zhang, "sign_off", {"rating": 5})
+    described = flow.wait_ended(tid)
+    assert flow.states(described["executionArn"]).count("Timer") == 1
+
+
+def test_a_workflow_started_late_plans_from_the_ticket_as_it_is_now(flow, world, clock):
+    """The stream lags: the ticket was dispatched before its execution started; the first step re-plans."""
+    desk = world["desk"]
+    flow.hold_stream()
+    created = flow.api.post("/tickets", world["zhang"], body={"description": "暖气不热"})
+    tid = created.body["id"]
+    # No execution yet, so these go straight through the API
+    for action, body in (("classify", {"paid": False}), ("dispatch", {"assignee_id": "tech"})):
+        assert flow.api.post(f"/tickets/{tid}/actions/{action}", desk, body=body).status == 200
+    flow.release_stream()
+    flow.idle(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.awaiting == ["arrive", "book_appointment"]
+    assert flow.states(flow.execution(tid)) == ["Step", "Timer", "Step"]
+    assert flow.notices(tid, "on_site_overdue") == []  # a re-plan fires nothing early
