@@ -1,0 +1,29 @@
+"""The Amazon Connect contact-flow function's configuration, validated once at cold start."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConnectSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tickets_table: str = Field(min_length=3)
+    directory_table: str = Field(min_length=3)
+    idempotency_table: str = Field(min_length=3)
+    default_property_id: str = Field(min_length=1)
+    idempotency_seconds: int = Field(default=86_400, ge=60)
+
+
+@cache
+def settings() -> ConnectSettings:
+    """Read the environment once; a missing variable fails the cold start loudly."""
+    return ConnectSettings(
+        tickets_table=os.environ.get("TICKETS_TABLE", ""),
+        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
+        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
+        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
+    )

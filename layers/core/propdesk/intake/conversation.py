@@ -1,0 +1,215 @@
+"""The SMS conversation and call intake: who is writing, which ticket a message belongs to, what to answer.
+
+A new message opens a ticket; a message to a recently active open ticket is added
+to it; a digit answers a waiting callback survey (回访) and yes/no a waiting quote;
+an unknown number gets a ticket "needs identification" and is asked who it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from propdesk import clock
+from propdesk.access import SYSTEM, Principal
+from propdesk.errors import ActionNotAllowed
+from propdesk.intake import messages
+from propdesk.intake.keywords import ShortAnswer, guess_kind, guess_language, short_answer
+from propdesk.logic import commands
+from propdesk.logic.tickets import TicketService
+from propdesk.models.directory import Resident, Unit
+from propdesk.models.enums import Action, Channel, Language, Role, Status, TicketKind
+from propdesk.models.ticket import Ticket
+
+MAX_DESCRIPTION = 2000
+EMPTY_MESSAGE = "（空消息 / empty message）"
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRules:
+    """Where unknown senders' tickets go, and how long a ticket stays 'the conversation'."""
+
+    default_property_id: str
+    numbers: dict[str, str] = field(default_factory=dict)  # our receiving number -> property id
+    reply_window_hours: int = 24
+
+
+@dataclass(frozen=True, slots=True)
+class InboundText:
+    message_id: str
+    sender: str
+    recipient: str | None
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeReply:
+    """What happened and what to answer; plain data so the idempotency store can replay it."""
+
+    outcome: str  # created | appended | needs_identification | callback | quote_approved | quote_rejected
+    text: str
+    language: str
+    ticket_id: str | None = None
+    ticket_number: str | None = None
+    may_reply: bool = True  # False: the resident opted out of SMS
+    property_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IntakeReply:
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A resolved sender: the resident, or None for an unknown number."""
+
+    phone: str | None
+    resident: Resident | None
+    language: Language
+
+    @property
+    def principal(self) -> Principal | None:
+        r = self.resident
+        return Principal(r.id, Role.RESIDENT, r.property_id, unit_id=r.unit_id) if r else None
+
+
+class IntakeService:
+    def __init__(self, tickets: TicketService, rules: IntakeRules) -> None:
+        self.tickets = tickets
+        self.rules = rules
+
+    # ---- who ----------------------------------------------------------------
+
+    def caller(self, phone: str | None, text: str = "") -> Caller:
+        """The resident behind a number (one Query on the phone index); staff numbers count as unknown."""
+        resident = None
+        if phone:
+            resident = next((r for r in self.tickets.directory.by_phone(phone) if isinstance(r, Resident)), None)
+        language = resident.language if resident else guess_language(text)
+        return Caller(phone, resident, language)
+
+    def open_tickets(self, resident: Resident, limit: int = 10) -> list[Ticket]:
+        """The resident's open tickets, newest first (one Query on the by-resident index)."""
+        page = self.tickets.tickets.by_resident(resident.id, limit, None, None)
+        return [t for t in page.tickets if t.is_open]
+
+    # ---- SMS ------------------------------------------------------------------
+
+    def handle_text(self, message: InboundText) -> IntakeReply:
+        body = message.body.strip()[:MAX_DESCRIPTION] or EMPTY_MESSAGE
+        caller = self.caller(message.sender, body)
+        if caller.resident is None:
+            waiting = self._waiting_for_identification(message.sender, message.recipient)
+            if waiting is not None:
+                # Most likely the answer to "who are you?": keep it with the first message for the desk.
+                self.tickets.act(SYSTEM, waiting.id, Action.COMMENT, commands.CommentInput(text=f"SMS: {body}"))
+                return self._reply("appended", "appended", caller, waiting)
+            ticket = self.create(caller, guess_kind(body), Channel.SMS, body, message.recipient)
+            return self._reply("needs_identification", "identify", caller, ticket)
+        resident = caller.resident
+        may_reply = not resident.sms_opt_out
+        open_tickets = self.open_tickets(resident)
+        answer = short_answer(body)
+        if answer is not None:
+            answered = self._answer_step(caller, open_tickets, answer)
+            if answered is not None:
+                return answered
+        recent = self._conversation(open_tickets)
+        if recent is not None:
+            assert caller.principal is not None
+            self.tickets.act(caller.principal, recent.id, Action.COMMENT, commands.CommentInput(text=body))
+            return self._reply("appended", "appended", caller, recent, may_reply=may_reply)
+        ticket = self.create(caller, guess_kind(body), Channel.SMS, body, message.recipient)
+        return self._reply("created", "created", caller, ticket, may_reply=may_reply)
+
+    def _waiting_for_identification(self, phone: str, recipient: str | None) -> Ticket | None:
+        """An unknown number's ticket still waiting for the desk (one Query; such tickets are few per property)."""
+        property_id = self.rules.numbers.get(recipient or "", self.rules.default_property_id)
+        page = self.tickets.tickets.by_property_status(property_id, Status.NEEDS_IDENTIFICATION.value, 50, None, None)
+        mine = [t for t in page.tickets if t.contact_phone == phone]
+        return self._conversation(sorted(mine, key=lambda t: t.updated_at, reverse=True))
+
+    def _conversation(self, open_tickets: list[Ticket]) -> Ticket | None:
+        """The open ticket a free-text reply belongs to: the newest one active within the reply window."""
+        window = timedelta(hours=self.rules.reply_window_hours)
+        now = clock.now()
+        return next((t for t in open_tickets if now - t.updated_at <= window), None)
+
+    def _answer_step(self, caller: Caller, open_tickets: list[Ticket], answer: ShortAnswer) -> IntakeReply | None:
+        principal = caller.principal
+        assert principal is not None
+        may_reply = caller.resident is not None and not caller.resident.sms_opt_out
+        for ticket in open_tickets:
+            if answer.rating is not None and _awaits_callback(ticket):
+                self._record_callback(principal, ticket, answer.rating)
+                return self._reply("callback", "callback", caller, ticket, may_reply=may_reply, rating=answer.rating)
+            if answer.yes is not None and ticket.status is Status.QUOTED:
+                action = Action.APPROVE_QUOTE if answer.yes else Action.REJECT_QUOTE
+                note = commands.NoteInput(note="SMS: " + ("同意 yes" if answer.yes else "拒绝 no"))
+                updated = self.tickets.act(principal, ticket.id, action, note)
+                outcome = "quote_approved" if answer.yes else "quote_rejected"
+                return self._reply(outcome, outcome, caller, updated, may_reply=may_reply)
+        return None
+
+    def _record_callback(self, resident: Principal, ticket: Ticket, rating: int) -> None:
+        payload = commands.CallbackInput(satisfaction=rating, notes="短信回访 SMS survey answer")
+        try:
+            self.tickets.act(SYSTEM, ticket.id, Action.RECORD_CALLBACK, payload)
+        except ActionNotAllowed:
+            # The lifecycle lets only the desk record a callback: keep the resident's answer on
+            # the timeline so the desk records it with one click instead of calling back.
+            text = f"回访满意度 / survey rating: {rating}/5"
+            self.tickets.act(resident, ticket.id, Action.COMMENT, commands.CommentInput(text=text))
+
+    # ---- tickets ----------------------------------------------------------------
+
+    def create(
+        self,
+        caller: Caller,
+        kind: TicketKind,
+        channel: Channel,
+        description: str,
+        recipient: str | None = None,
+    ) -> Ticket:
+        """Open a ticket for the caller; an unknown caller's waits as needs_identification (待识别)."""
+        text = description.strip()[:MAX_DESCRIPTION] or EMPTY_MESSAGE
+        resident = caller.resident
+        if resident is None:
+            property_id = self.rules.numbers.get(recipient or "", self.rules.default_property_id)
+            fields: dict[str, Any] = {
+                "description": text,
+                "contact_phone": caller.phone,
+                "language": caller.language,
+            }
+            return self.tickets.create_from_channel(property_id, kind, channel, fields, Status.NEEDS_IDENTIFICATION)
+        unit = self.tickets.directory.get(Unit, resident.property_id, resident.unit_id)
+        fields = {
+            "description": text,
+            "resident_id": resident.id,
+            "unit_id": resident.unit_id,
+            "building_id": unit.building_id if unit else None,
+            "contact_name": resident.name,
+            "contact_phone": resident.phone,
+            "language": resident.language,
+        }
+        return self.tickets.create_from_channel(resident.property_id, kind, channel, fields, Status.RECEIVED)
+
+    @staticmethod
+    def _reply(
+        outcome: str, key: str, caller: Caller, ticket: Ticket, *, may_reply: bool = True, **params: Any
+    ) -> IntakeReply:
+        text = messages.say(key, caller.language, number=ticket.number, **params)
+        return IntakeReply(
+            outcome, text, caller.language.value, ticket.id, ticket.number, may_reply, ticket.property_id
+        )
+
+
+def _awaits_callback(ticket: Ticket) -> bool:
+    if Action.RECORD_CALLBACK in ticket.awaiting:
+        return True
+    target = ticket.sla.get("callback")
+    return ticket.status in (Status.SIGNED_OFF, Status.COMPLETED) and target is not None and target.open

@@ -1,0 +1,1 @@
+"""Outbound notifications: notices rendered in the recipient's language, capped per property and day, sent by SMS."""

@@ -1,0 +1,204 @@
+"""The notifier's use case: who must be told of a notice, in which language, and sending it once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from propdesk import clock
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import TicketStore
+from propdesk.errors import NotFound
+from propdesk.logic.directory import DirectoryCache
+from propdesk.models.common import mask_phone
+from propdesk.models.directory import Resident, Staff
+from propdesk.models.enums import Language, Role
+from propdesk.models.ticket import Ticket, TicketEvent
+from propdesk.notices import Audience, Notice
+from propdesk.notify.cap import DailyCap
+from propdesk.notify.sender import SmsSender
+from propdesk.notify.templates import render
+from propdesk.numbering import local_day
+
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # ASCII digits only, matched whole
+_ROLE_OF: dict[Audience, Role] = {
+    Audience.DISPATCHER: Role.DISPATCHER,
+    Audience.DESK: Role.DESK_AGENT,
+    Audience.BUTLER: Role.BUTLER,
+    Audience.MANAGER: Role.MANAGER,
+}
+NOTIFIER = "notifier"
+
+
+def is_e164(phone: str | None) -> bool:
+    return bool(phone) and bool(_E164.fullmatch(phone or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    who: str  # resident:<id>, staff:<id> or contact (an unidentified sender)
+    phone: str | None
+    language: Language
+    opted_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message to one person: the unit that is sent exactly once (keyed by notice and recipient)."""
+
+    key: str
+    notice_id: str
+    kind: str
+    ticket_id: str
+    property_id: str
+    who: str
+    phone: str
+    language: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+SendOnce = Callable[..., dict[str, Any]]  # called as send(delivery=...), the idempotency key's argument
+
+
+class Notifier:
+    def __init__(
+        self,
+        tickets: TicketStore,
+        cache: DirectoryCache,
+        cap: DailyCap,
+        sender: SmsSender,
+        send_once: Callable[[Notifier], SendOnce] | None = None,
+    ) -> None:
+        self.tickets = tickets
+        self.cache = cache
+        self.directory: DirectoryStore = cache.store
+        self.cap = cap
+        self.sender = sender
+        # The handler wraps `send` with its idempotency store; tests may call `send` directly.
+        self._send = send_once(self) if send_once else self.send
+
+    def notify(self, notice: Notice) -> list[dict[str, Any]]:
+        """Tell everyone the notice is for; returns one outcome per recipient."""
+        ticket = self.tickets.get(notice.ticket_id)
+        if ticket is None:
+            raise NotFound(f"ticket {notice.ticket_id} of notice {notice.id} not found")
+        outcomes = []
+        for n, person in enumerate(self.recipients(notice, ticket)):
+            reason = self._refusal(person)
+            if reason:
+                self._record_skip(notice, person, reason, n)
+                outcomes.append({"who": person.who, "status": "skipped", "reason": reason})
+                continue
+            assert person.phone is not None
+            text = render(notice.kind, person.language, notice.number, notice.params)
+            delivery = Delivery(
+                key=f"{notice.id}|{person.who}",
+                notice_id=notice.id,
+                kind=notice.kind.value,
+                ticket_id=ticket.id,
+                property_id=ticket.property_id,
+                who=person.who,
+                phone=person.phone,
+                language=person.language.value,
+                text=text,
+            )
+            outcomes.append({"who": person.who, **self._send(delivery=delivery.to_dict())})
+        return outcomes
+
+    @staticmethod
+    def _refusal(person: Recipient) -> str | None:
+        if person.opted_out:
+            return "opted_out"
+        if not is_e164(person.phone):
+            return "invalid_number"
+        return None
+
+    def send(self, delivery: dict[str, Any]) -> dict[str, Any]:
+        """Take a slot of the property's daily cap, send, and record it on the ticket's timeline."""
+        d = Delivery(**delivery)
+        prop = self.cache.property(d.property_id)
+        now = clock.now()
+        day = local_day(now, prop.timezone)
+        if not self.cap.take(d.property_id, day, prop.settings.daily_sms_cap):
+            self._timeline(d.ticket_id, now, "notification_skipped", d, f"cap-{d.key}", reason="daily_cap")
+            return {"status": "skipped", "reason": "daily_cap"}
+        try:
+            message_id = self.sender.send(d.phone, d.text)
+        except Exception:
+            self.cap.give_back(d.property_id, day)
+            raise
+        self._timeline(d.ticket_id, now, "notified", d, f"sms-{message_id}", message_id=message_id)
+        return {"status": "sent", "message_id": message_id, "provider": self.sender.provider}
+
+    def _timeline(self, ticket_id: str, at: Any, action: str, d: Delivery, suffix: str, **data: Any) -> None:
+        event = TicketEvent(
+            ticket_id=ticket_id,
+            at=at,
+            actor_id=NOTIFIER,
+            actor_role=Role.SYSTEM,
+            action=action,
+            note=d.text if action == "notified" else None,
+            data={
+                "notice_id": d.notice_id,
+                "kind": d.kind,
+                "channel": "sms",
+                "provider": self.sender.provider,
+                "to": mask_phone(d.phone),
+                "recipient": d.who,
+                "language": d.language,
+                **data,
+            },
+        )
+        self.tickets.add_timeline(event, suffix)
+
+    def _record_skip(self, notice: Notice, person: Recipient, reason: str, n: int) -> None:
+        # At the notice's own instant, so a redelivered notice finds the entry already there.
+        event = TicketEvent(
+            ticket_id=notice.ticket_id,
+            at=notice.at,
+            actor_id=NOTIFIER,
+            actor_role=Role.SYSTEM,
+            action="notification_skipped",
+            data={"notice_id": notice.id, "kind": notice.kind.value, "recipient": person.who, "reason": reason},
+        )
+        self.tickets.add_timeline(event, f"skip-{notice.id}-{n}")
+
+    # ---- who must be told ---------------------------------------------------------
+
+    def recipients(self, notice: Notice, ticket: Ticket) -> list[Recipient]:
+        found: dict[str, Recipient] = {}
+        staff: list[Staff] | None = None
+        for audience in notice.audience:
+            if audience is Audience.RESIDENT:
+                for person in self._resident(ticket):
+                    found.setdefault(person.who, person)
+            elif audience is Audience.ASSIGNEE:
+                if ticket.assignee_id:
+                    member = self.directory.get(Staff, ticket.property_id, ticket.assignee_id)
+                    if member is not None:
+                        found.setdefault(f"staff:{member.id}", _staff(member))
+            else:
+                if staff is None:
+                    staff = self.directory.list_records(Staff, ticket.property_id)
+                for member in staff:
+                    if member.role is _ROLE_OF[audience]:
+                        found.setdefault(f"staff:{member.id}", _staff(member))
+        return list(found.values())
+
+    def _resident(self, ticket: Ticket) -> list[Recipient]:
+        if ticket.resident_id:
+            resident = self.directory.get(Resident, ticket.property_id, ticket.resident_id)
+            if resident is not None:
+                return [Recipient(f"resident:{resident.id}", resident.phone, resident.language, resident.sms_opt_out)]
+        if ticket.contact_phone:
+            return [Recipient("contact", ticket.contact_phone, ticket.language)]
+        return []
+
+
+def _staff(member: Staff) -> Recipient:
+    return Recipient(f"staff:{member.id}", member.phone, member.language)
