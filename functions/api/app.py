@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from propdesk.errors import DomainError
 from propdesk.logging import PhoneMaskingFormatter
-from routes import actions, directory, tickets
+from routes import actions, directory, reports, tickets
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
 metrics = Metrics()
@@ -24,6 +24,8 @@ app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(tickets.router)
 app.include_router(actions.router)
 app.include_router(directory.router)
+app.include_router(reports.router)
+app.configure_openapi(title="PropDesk API", version="1.0.0")  # /openapi.json and /docs share one title
 app.enable_swagger(path="/docs", title="PropDesk API", version="1.0.0")
 
 MAX_BODY_BYTES = 64 * 1024

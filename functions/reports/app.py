@@ -1,0 +1,49 @@
+"""The daily (07:30, yesterday) and monthly (the 1st, last month) reports, fired by EventBridge Scheduler."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from reports_settings import settings
+
+from propdesk import clock
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import TicketStore
+from propdesk.models.directory import Property
+from propdesk.reports.build import ReportBuilder
+from propdesk.reports.periods import ReportKind, parse, previous
+
+logger = Logger()
+
+
+@cache
+def builder() -> ReportBuilder:
+    cfg = settings()
+    return ReportBuilder(TicketStore(cfg.tickets_table), cfg.reports_bucket, cfg.group_timezone)
+
+
+@cache
+def directory() -> DirectoryStore:
+    return DirectoryStore(settings().directory_table)
+
+
+def _as_of(event: dict[str, Any]) -> datetime:
+    scheduled = event.get("scheduled_at")
+    return datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else clock.now()
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """`{"report": "daily"|"monthly", "scheduled_at": ..., "period": optional label to rebuild}`."""
+    kind = ReportKind(event.get("report", "daily"))
+    as_of = _as_of(event)
+    label = event.get("period")
+    period = parse(kind, label) if label else previous(kind, as_of, settings().group_timezone)
+    properties = directory().list_records(Property, None)
+    written = builder().build(properties, period, as_of)
+    logger.info("report written", extra={"report": kind.value, "period": period.label, "scopes": len(written)})
+    return {"report": kind.value, "period": period.label, "keys": [k for w in written for k in w.keys]}

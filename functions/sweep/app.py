@@ -1,0 +1,97 @@
+"""The end-of-day sweep: the schedule fans out one message per property; queue workers sweep in pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from sweep_settings import settings
+
+from propdesk import clock
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import TicketStore
+from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.tickets import TicketService
+from propdesk.models.directory import Property
+from propdesk.notices import Notice
+from propdesk.ports import notices
+from propdesk.ports.workflow import send_step_result
+from propdesk.sweep.checkpoint import CheckpointStore
+from propdesk.sweep.restart import restarter
+from propdesk.sweep.runner import SweepRunner, SweepTask
+
+logger = Logger()
+
+
+@cache
+def _queue() -> Any:
+    import boto3
+
+    return boto3.client("sqs")
+
+
+def _publish(batch: Sequence[Notice]) -> int:
+    return notices.publish(batch, settings().notices_queue_url)
+
+
+@cache
+def runner() -> SweepRunner:
+    cfg = settings()
+    directory = DirectoryStore(cfg.directory_table)
+    store = TicketStore(cfg.tickets_table)
+    cache_ = DirectoryCache(directory)
+    service = TicketService(store, directory, cache_, send_step_result)
+    return SweepRunner(
+        service,
+        store,
+        directory,
+        CheckpointStore(cfg.tickets_table),
+        cfg.reports_bucket,
+        _publish,
+        restarter(store, cache_.property),
+        cfg.page_size,
+    )
+
+
+def _enqueue(task: SweepTask) -> None:
+    body = json.dumps({"property_id": task.property_id, "day": task.day})
+    _queue().send_message(QueueUrl=settings().sweep_queue_url, MessageBody=body)
+
+
+def start(event: dict[str, Any]) -> dict[str, Any]:
+    """The schedule's firing: one task per property whose sweep of the day is not finished."""
+    scheduled = event.get("scheduled_at")
+    as_of = datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else clock.now()
+    sweeper = runner()
+    properties = sweeper.directory.list_records(Property, None)
+    wanted = event.get("property_id")
+    tasks = sweeper.begin([p for p in properties if wanted in (None, p.id)], as_of)
+    for task in tasks:
+        _enqueue(task)
+    logger.info("sweep started", extra={"as_of": as_of.isoformat(), "tasks": len(tasks)})
+    return {"as_of": as_of.isoformat(), "tasks": [t.property_id for t in tasks]}
+
+
+def work(record: dict[str, Any], context: LambdaContext) -> bool:
+    """One queue message: continue that property's sweep, and hand over before the time limit."""
+    body = json.loads(record["body"])
+    task = SweepTask(body["property_id"], body["day"])
+    seconds_left = lambda: context.get_remaining_time_in_millis() / 1000  # noqa: E731 - read at each page
+    finished = runner().run(task, seconds_left, settings().reserve_seconds)
+    if not finished:
+        _enqueue(task)
+    return finished
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in event:
+        # One message per batch (BatchSize 1): a failure redelivers exactly the property it stopped.
+        done = [work(record, context) for record in event["Records"]]
+        return {"finished": sum(done), "continued": len(done) - sum(done)}
+    return start(event)

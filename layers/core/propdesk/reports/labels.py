@@ -1,0 +1,100 @@
+"""Every label a report shows, in zh-CN and en; renderers print both."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    # report and sections
+    "daily": ("日报", "Daily report"),
+    "monthly": ("月报", "Monthly report"),
+    "group": ("集团汇总", "Group total"),
+    "received": ("受理工单", "Tickets received"),
+    "finished": ("已完成", "Finished"),
+    "unfinished": ("未完成", "Unfinished"),
+    "contacts": ("来访来电（渠道×类型）", "Contacts by channel and kind"),
+    "by_channel": ("按渠道", "By channel"),
+    "by_kind": ("按类型", "By kind"),
+    "by_department": ("按部门受理", "Received by department"),
+    "sla": ("时效达成（按时效目标）", "On time per SLA target"),
+    "overdue_by_department": ("超时工单（按部门）", "Overdue by department"),
+    "callbacks": ("回访", "Callbacks"),
+    "satisfaction": ("满意度", "Satisfaction"),
+    "coordination": ("协调单", "Coordination sheets"),
+    "paid": ("有偿服务", "Paid jobs"),
+    "properties": ("各项目", "Properties"),
+    "unfinished_items": ("未完成工单分析", "Every unfinished item"),
+    # measures
+    "total": ("合计", "Total"),
+    "met_on_time": ("按时", "On time"),
+    "met_late": ("超时完成", "Met late"),
+    "open_overdue": ("已超时未完成", "Open, overdue"),
+    "open_pending": ("未到期", "Open, not yet due"),
+    "on_time_rate": ("按时率", "On-time rate"),
+    "due": ("应回访", "Due"),
+    "made": ("已回访", "Made"),
+    "made_on_time": ("按时回访", "Made on time"),
+    "late": ("逾期", "Late"),
+    "average": ("平均分", "Average"),
+    "count": ("评价数", "Ratings"),
+    "opened": ("新开", "Opened"),
+    "still_open": ("仍未关闭", "Still open"),
+    "jobs": ("有偿工单", "Paid jobs"),
+    "revenue_cents": ("收入（分）", "Revenue (fen)"),
+    "revenue": ("收入（元）", "Revenue (CNY)"),
+    # channels
+    "app": ("App", "App"),
+    "phone": ("来电", "Phone"),
+    "visit": ("来访", "Walk-in"),
+    "sms": ("短信", "SMS"),
+    "call_centre": ("400呼叫中心", "Call centre"),
+    "self_inspection": ("自检", "Self-inspection"),
+    # kinds
+    "repair": ("报修", "Repair"),
+    "warranty": ("维保", "Warranty"),
+    "complaint": ("投诉", "Complaint"),
+    "inquiry": ("咨询", "Inquiry"),
+    "suggestion": ("建议", "Suggestion"),
+    "household_service": ("家政", "Household service"),
+    "quick_task": ("口头派工", "Quick task"),
+    # departments
+    "engineering": ("工程部", "Engineering"),
+    "cleaning": ("环境部", "Cleaning"),
+    "greening": ("绿化", "Greening"),
+    "security": ("秩序部", "Security"),
+    "customer_service": ("客服部", "Customer service"),
+    "unassigned": ("未分派", "Unassigned"),
+    # SLA targets
+    "on_site": ("到场", "On site"),
+    "accept_inspect": ("接单查验", "Accept & inspect"),
+    "same_day": ("当日完成", "Same day"),
+    "callback": ("回访", "Callback"),
+    "butler_report": ("管家汇报", "Butler report"),
+    "coordination_contact": ("协调单联系", "Coordination contact"),
+    "coordination_reply": ("协调单答复", "Coordination reply"),
+    "coordination_check": ("协调单跟进", "Coordination check"),
+    "coordination_update": ("协调单告知", "Coordination update"),
+    "rework": ("返工", "Rework"),
+    "desk_reply": ("答复", "Desk reply"),
+    # unfinished item columns
+    "department": ("部门", "Department"),
+    "number": ("工单号", "Number"),
+    "kind": ("类型", "Kind"),
+    "status": ("状态", "Status"),
+    "responsible": ("责任人", "Responsible"),
+    "age_hours": ("时长(小时)", "Age (hours)"),
+    "next_due": ("下一到期", "Next due"),
+    "breaches": ("超时项", "Breaches"),
+}
+
+
+def zh(key: str) -> str:
+    return LABELS.get(key, (key, key))[0]
+
+
+def en(key: str) -> str:
+    return LABELS.get(key, (key, key))[1]
+
+
+def both(key: str) -> str:
+    """ "受理工单 Tickets received": what every heading and axis shows."""
+    first, second = LABELS.get(key, (key, key))
+    return first if first == second else f"{first} {second}"

@@ -1,0 +1,288 @@
+"""The end-of-day sweep on moto: outcomes ticket by ticket, idempotency, a crash mid-way, paging across invocations."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.tickets import TicketStore
+from propdesk.models.directory import Property, PropertySettings
+from propdesk.models.enums import Channel, Department, Status, TicketKind
+from propdesk.sweep.checkpoint import CheckpointStore
+from propdesk.sweep.runner import SweepRunner
+from tests.integration.sweep.support import Context, make_ticket, target
+
+AS_OF = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 20:30 in Shanghai, the schedule's time
+SCHEDULED = "2026-11-23T12:30:00Z"
+TODAY_CLOSE = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 21:00 local: the desk day's close
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def store(jobs) -> TicketStore:
+    return TicketStore(os.environ["TICKETS_TABLE"])
+
+
+def _same_day(due: datetime) -> dict:
+    return {"same_day": target("same_day", due - timedelta(hours=5), due)}
+
+
+def seed_evening(store: TicketStore) -> dict[str, str]:
+    """One ticket per rule, and the ones that must be left alone."""
+    morning = AS_OF - timedelta(hours=10)
+    t = {}
+    t["missed"] = make_ticket(
+        store,
+        status=Status.IN_PROGRESS,
+        created_at=morning,
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+        sla=_same_day(TODAY_CLOSE),
+    ).id
+    t["missed_unassigned"] = make_ticket(
+        store,
+        status=Status.ACCEPTED,
+        created_at=morning - DAY,
+        department=Department.ENGINEERING,
+        sla=_same_day(TODAY_CLOSE - DAY),
+    ).id
+    t["public_area_not_yet"] = make_ticket(
+        store,
+        status=Status.IN_PROGRESS,
+        created_at=morning,
+        department=Department.CLEANING,
+        assignee_id="cleaner",
+        sla=_same_day(TODAY_CLOSE + 2 * DAY),
+    ).id
+    t["quote_stale"] = make_ticket(
+        store,
+        status=Status.QUOTED,
+        created_at=AS_OF - 9 * DAY,
+        updated_at=AS_OF - 7 * DAY - timedelta(minutes=1),
+        paid=True,
+        quote_cents=8000,
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+    ).id
+    t["quote_fresh"] = make_ticket(
+        store,
+        status=Status.QUOTED,
+        created_at=AS_OF - 3 * DAY,
+        updated_at=AS_OF - 2 * DAY,
+        paid=True,
+        quote_cents=5000,
+        department=Department.ENGINEERING,
+        assignee_id="tech2",
+    ).id
+    t["sms_stale"] = make_ticket(
+        store, status=Status.NEEDS_IDENTIFICATION, channel=Channel.SMS, created_at=AS_OF - 3 * DAY - timedelta(hours=1)
+    ).id
+    t["sms_fresh"] = make_ticket(
+        store, status=Status.NEEDS_IDENTIFICATION, channel=Channel.SMS, created_at=AS_OF - DAY
+    ).id
+    t["appointment_stale"] = make_ticket(
+        store,
+        status=Status.DISPATCHED,
+        kind=TicketKind.HOUSEHOLD_SERVICE,
+        created_at=AS_OF - 6 * DAY,
+        department=Department.CLEANING,
+        appointment_at=AS_OF - 4 * DAY,
+        sla=_same_day(AS_OF - 5 * DAY),
+    ).id
+    t["completed_waiting_sign_off"] = make_ticket(
+        store,
+        status=Status.COMPLETED,
+        created_at=morning,
+        completed_at=AS_OF - timedelta(hours=1),
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+        sla={"same_day": target("same_day", morning, TODAY_CLOSE, met=AS_OF - timedelta(hours=1))},
+    ).id
+    t["closed"] = make_ticket(store, status=Status.CLOSED, created_at=AS_OF - 2 * DAY, closed_at=AS_OF - DAY).id
+    t["moon_quote_stale"] = make_ticket(
+        store,
+        property_id="MOON",
+        status=Status.QUOTED,
+        created_at=AS_OF - 4 * DAY,
+        updated_at=AS_OF - 2 * DAY - timedelta(minutes=1),
+        paid=True,
+        quote_cents=3000,
+    ).id
+    return t
+
+
+def _moon_quotes_expire_in_two_days() -> None:
+    directory = DirectoryStore(os.environ["DIRECTORY_TABLE"])
+    moon = directory.get(Property, None, "MOON")
+    assert moon is not None
+    directory.put(moon.model_copy(update={"settings": PropertySettings(quote_expiry_days=2)}), create=False)
+
+
+def test_the_evening_sweep_decides_ticket_by_ticket(jobs, world, clock, store):
+    # Given an evening's open orders in two properties, MOON closing quotes after 2 days instead of 7
+    _moon_quotes_expire_in_two_days()
+    t = seed_evening(store)
+    clock.current = AS_OF + timedelta(minutes=1)
+
+    # When the 20:30 schedule fires and the queue is worked off
+    started = jobs.fire_sweep(SCHEDULED)
+
+    # Then both properties were swept
+    assert sorted(started["tasks"]) == ["MOON", "SUN"]
+    status = {name: store.get(tid).status for name, tid in t.items()}
+    assert status == {
+        "missed": Status.COORDINATION,
+        "missed_unassigned": Status.COORDINATION,
+        "public_area_not_yet": Status.IN_PROGRESS,
+        "quote_stale": Status.CLOSED,
+        "quote_fresh": Status.QUOTED,
+        "sms_stale": Status.CLOSED,
+        "sms_fresh": Status.NEEDS_IDENTIFICATION,
+        "appointment_stale": Status.CLOSED,
+        "completed_waiting_sign_off": Status.COMPLETED,
+        "closed": Status.CLOSED,
+        "moon_quote_stale": Status.CLOSED,
+    }
+    # Coordination sheets have an owner (the assignee, else the department's dispatcher) and new due times
+    missed, unassigned = store.get(t["missed"]), store.get(t["missed_unassigned"])
+    assert missed.assignee_id == "tech" and unassigned.assignee_id == "dispatcher"
+    for sheet in (missed, unassigned):
+        assert sheet.coordination_opened_at == clock.current
+        assert {"coordination_contact", "coordination_reply"} <= set(sheet.sla)
+        assert sheet.sla["coordination_contact"].due_at > clock.current
+    # Stale orders carry their reason on the audit trail
+    closes = {name: store.events(t[name])[-1] for name in ("quote_stale", "sms_stale", "appointment_stale")}
+    assert all(e.action == "close" and e.actor_id == "system" for e in closes.values())
+    assert "7" in closes["quote_stale"].note and "quote" in closes["quote_stale"].note
+    assert "SMS" in closes["sms_stale"].note and "appointment" in closes["appointment_stale"].note
+    # The residents are told: one notice per changed order, nothing for the others
+    notices = {(n["kind"], n["ticket_id"]): n for n in jobs.notices()}
+    assert set(notices) == {
+        ("same_day_missed", t["missed"]),
+        ("same_day_missed", t["missed_unassigned"]),
+        ("stale_closed", t["quote_stale"]),
+        ("stale_closed", t["sms_stale"]),
+        ("stale_closed", t["appointment_stale"]),
+        ("stale_closed", t["moon_quote_stale"]),
+    }
+    assert notices["same_day_missed", t["missed"]]["params"]["due"]["coordination_contact"]
+    assert notices["stale_closed", t["moon_quote_stale"]]["params"]["days"] == 2
+    # The morning-meeting list: every unfinished SUN order, grouped by department, with who and what is due
+    meeting = jobs.get_json("meetings/SUN/2026-11-23.json")
+    by_dept = {d["department"]: [i["ticket_id"] for i in d["items"]] for d in meeting["departments"]}
+    assert by_dept == {
+        "cleaning": [t["public_area_not_yet"]],
+        # soonest due first; orders with nothing due follow
+        "engineering": [t["missed_unassigned"], t["missed"], t["quote_fresh"], t["completed_waiting_sign_off"]],
+        "unassigned": [t["sms_fresh"]],
+    }
+    assert meeting["total"] == 6
+    row = next(i for d in meeting["departments"] for i in d["items"] if i["ticket_id"] == t["missed_unassigned"])
+    assert row["responsible"] == "dispatcher" and row["breaches"] == ["same_day"] and row["coordination"] is True
+    assert row["age_hours"] == 34.0
+    csv_text = jobs.get_text("meetings/SUN/2026-11-23.csv")
+    assert csv_text.startswith("\ufeff部门 department") and len(csv_text.strip().splitlines()) == 7
+
+
+def test_a_second_run_of_the_same_day_changes_nothing(jobs, world, clock, store):
+    t = seed_evening(store)
+    clock.current = AS_OF + timedelta(minutes=1)
+    jobs.fire_sweep(SCHEDULED)
+    versions = {tid: store.get(tid).version for tid in t.values()}
+    events = {tid: len(store.events(tid)) for tid in t.values()}
+    meeting = jobs.get_text("meetings/SUN/2026-11-23.json")
+    jobs.notices()
+
+    clock.advance(minutes=20)
+    again = jobs.fire_sweep(SCHEDULED)
+
+    assert again["tasks"] == []
+    assert {tid: store.get(tid).version for tid in t.values()} == versions
+    assert {tid: len(store.events(tid)) for tid in t.values()} == events
+    assert jobs.notices() == []
+    assert jobs.get_text("meetings/SUN/2026-11-23.json") == meeting
+
+
+def _many_missed(store: TicketStore, n: int) -> list[str]:
+    return [
+        make_ticket(
+            store,
+            status=Status.IN_PROGRESS,
+            created_at=AS_OF - timedelta(hours=9, minutes=i),
+            department=Department.ENGINEERING,
+            assignee_id="tech",
+            sla=_same_day(TODAY_CLOSE - timedelta(minutes=i)),
+        ).id
+        for i in range(n)
+    ]
+
+
+def test_a_crash_mid_sweep_loses_nothing_and_the_redelivery_finishes(jobs, world, clock, store, monkeypatch):
+    # Given 25 missed orders swept 10 to a page
+    monkeypatch.setenv("SWEEP_PAGE_SIZE", "10")
+    ids = _many_missed(store, 25)
+    clock.current = AS_OF + timedelta(minutes=1)
+    real = SweepRunner.sweep_one
+    calls = {"n": 0}
+
+    def crash_after_13(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 14:
+            raise RuntimeError("injected crash after 13 tickets")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SweepRunner, "sweep_one", crash_after_13)
+
+    # When the worker dies on the 14th ticket (in the second page)
+    with pytest.raises(RuntimeError, match="injected crash"):
+        jobs.fire_sweep(SCHEDULED)
+    cp = CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23")
+    assert cp is not None and cp.page == 1 and not cp.done  # the first page is recorded, the second is not
+
+    # Then SQS redelivers the message, and the rerun completes every order exactly once
+    jobs.drain()
+    assert all(store.get(tid).status is Status.COORDINATION for tid in ids)
+    assert all(len([e for e in store.events(tid) if e.action == "coordinate"]) == 1 for tid in ids)
+    notices = jobs.notices()
+    # The crashed page's three finished orders are told again under the same ids: the notifier tells once.
+    assert {n["ticket_id"] for n in notices} == set(ids)
+    assert len({n["id"] for n in notices}) == 25
+    meeting = jobs.get_json("meetings/SUN/2026-11-23.json")
+    listed = [i["ticket_id"] for d in meeting["departments"] for i in d["items"]]
+    assert sorted(listed) == sorted(ids) and meeting["total"] == 25
+    cp = CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23")
+    assert cp.done and cp.counts["coordinated"] == 22 and cp.counts["coordination_retold"] == 3
+
+
+def test_a_large_property_is_swept_in_pages_across_invocations(jobs, world, clock, store, monkeypatch):
+    # Given 23 open orders, pages of 5, and a worker whose time is always nearly up
+    monkeypatch.setenv("SWEEP_PAGE_SIZE", "5")
+    ids = _many_missed(store, 23)
+    clock.current = AS_OF + timedelta(minutes=1)
+    jobs.sweep.lambda_handler({"job": "sweep", "scheduled_at": SCHEDULED}, Context())
+
+    # When each invocation may only do one page before handing over
+    jobs.drain(Context(remaining_ms=60_000))
+
+    # Then five pages took five SUN invocations (plus MOON's one), and the work is complete
+    assert jobs.invocations == 6
+    assert all(store.get(tid).status is Status.COORDINATION for tid in ids)
+    assert jobs.get_json("meetings/SUN/2026-11-23.json")["total"] == 23
+
+
+def test_open_tickets_are_handed_to_the_workflow_restarter(jobs, world, clock, store):
+    t = seed_evening(store)
+    clock.current = AS_OF + timedelta(minutes=1)
+    restarted: list[str] = []
+    runner = jobs.sweep.runner()
+    runner.restart = lambda ticket: restarted.append(ticket.id) or True
+
+    jobs.fire_sweep(SCHEDULED)
+
+    still_open = {tid for tid in t.values() if store.get(tid).is_open}
+    assert set(restarted) == still_open
+    cp = CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23")
+    assert cp.counts["restarted"] == len({tid for tid in still_open if tid.startswith("t_sun")})
