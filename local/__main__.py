@@ -36,6 +36,9 @@ def _banner(info: dict[str, Any], key: DevKey) -> str:
         lines.append(f"  state machines: {', '.join(info['state_machines'])}")
     if info["schedules"]:
         lines.append(f"  schedules: {', '.join(info['schedules'])}   (fire now: python -m local fire NAME)")
+    lines.append(
+        "  S3 objects (reports, meeting lists, photos) are mirrored under .local/s3/<bucket>/ to open in a browser"
+    )
     if info["skipped"]:
         lines.append(f"  not emulated: {', '.join(info['skipped'])}")
     if info["seeded"]:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from local.log import log_line
@@ -95,6 +96,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
     models.LambdaBackend.send_sns_message = labelled(models.LambdaBackend.send_sns_message, "sns")  # type: ignore[method-assign]
     _label_step_functions_invokes()
     _name_unnamed_executions()
+    _print_outbound_sms()
 
     def stop() -> None:
         async_pool.shutdown(wait=False, cancel_futures=True)
@@ -129,6 +131,43 @@ def _deliver_stream(workers: Workers, function_arn: str, event: dict[str, Any], 
             return
         time.sleep(0.5 * (attempt + 1))
     log_line(f"! stream batch from {table} dropped after {STREAM_RETRIES + 1} attempts")
+
+
+def install_s3_mirror(folder: Path) -> None:
+    """Every object written to a bucket is also written under folder/<bucket>/<key>, to open in a browser."""
+    from moto.s3.models import S3Backend
+
+    original = getattr(S3Backend.put_object, "_original", S3Backend.put_object)
+
+    def put_object(self: Any, bucket_name: str, key_name: str, value: bytes, *a: Any, **kw: Any) -> Any:
+        stored = original(self, bucket_name, key_name, value, *a, **kw)
+        target = (folder / bucket_name / key_name).resolve()
+        if target.is_relative_to(folder.resolve()):  # a key with ".." never escapes the mirror
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bytes(value))
+        return stored
+
+    put_object._original = original  # type: ignore[attr-defined]
+    S3Backend.put_object = put_object  # type: ignore[method-assign]
+
+
+def _print_outbound_sms() -> None:
+    """Locally, an SMS to a phone number is printed (number masked) instead of being sent."""
+    from moto.sns.models import SNSBackend
+
+    if getattr(SNSBackend.publish, "_prints_sms", False):
+        return
+    original = SNSBackend.publish
+
+    def publish(self: Any, message: str, arn: str | None, phone_number: str | None = None, *a: Any, **kw: Any) -> Any:
+        if phone_number:
+            from propdesk.models.common import mask_phone  # the layer is on the path once the stack is up
+
+            log_line(f"✉ SMS to {mask_phone(phone_number)}: {message}")
+        return original(self, message, arn, phone_number, *a, **kw)
+
+    publish._prints_sms = True  # type: ignore[attr-defined]
+    SNSBackend.publish = publish  # type: ignore[method-assign]
 
 
 def _name_unnamed_executions() -> None:

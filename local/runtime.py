@@ -22,7 +22,7 @@ from local import seed as demo
 from local.auth import DevKey, JwtConfig, issue_token, state_dir
 from local.httpapi import HttpApiServer
 from local.log import log_line
-from local.moto_patches import WarpClock, install_lambda_seam, install_time_warp
+from local.moto_patches import WarpClock, install_lambda_seam, install_s3_mirror, install_time_warp
 from local.provision import Provisioner, Stack
 from local.scheduler import Scheduler
 from local.sfn_watch import ExecutionWatcher
@@ -78,6 +78,7 @@ class LocalStack:
         if self.options.warp != 1:
             install_time_warp(self.clock)
         self._stop_seam = install_lambda_seam(self.workers)
+        install_s3_mirror(self.options.state / "s3")
         template = Template.from_file(
             self.options.template, parameters=self._parameters(), region=REGION, account_id=ACCOUNT_ID
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -20,7 +23,10 @@ from routes import actions, directory, reports, tickets
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
 metrics = Metrics()
-app = APIGatewayHttpResolver(enable_validation=True)
+# Chinese text leaves as UTF-8, readable in any terminal or log, rather than as \u escapes.
+app = APIGatewayHttpResolver(
+    enable_validation=True, serializer=partial(json.dumps, ensure_ascii=False, separators=(",", ":"), cls=Encoder)
+)
 app.include_router(tickets.router)
 app.include_router(actions.router)
 app.include_router(directory.router)

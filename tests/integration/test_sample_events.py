@@ -17,6 +17,7 @@ def test_sample_create_event_creates_a_ticket_for_the_resident(api, world, clock
     response = api.module.lambda_handler(event, LambdaContext())
     # Then a ticket exists for zhang's unit, and a replay with the same Idempotency-Key returns the same ticket
     assert response["statusCode"] == 201, response["body"]
+    assert "厨房水管漏水" in response["body"]  # UTF-8 on the wire, not \u escapes
     body = json.loads(response["body"])
     assert (body["resident_id"], body["unit_id"], body["channel"]) == ("zhang", "U101", "app")
     replay = json.loads(api.module.lambda_handler(event, LambdaContext())["body"])
