@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +71,7 @@ def moto_sandbox() -> Iterator[Sandbox]:
     from moto import mock_aws
 
     from tests.support import infra
+    from tests.support.api import reset_api_state
     from tests.support.seed import seed
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
@@ -82,20 +82,6 @@ def moto_sandbox() -> Iterator[Sandbox]:
         world = seed(physical["DirectoryTable"])
         yield Sandbox(physical, world, functions())
         reset_api_state()
-
-
-def reset_api_state() -> None:
-    """A new sandbox: forget the services and caches built against the last moto account."""
-    deps = sys.modules.get("routes.deps")
-    if deps is not None:
-        for name in ("directory_cache", "ticket_service", "directory_service"):
-            getattr(deps, name).cache_clear()
-    settings_module = sys.modules.get("api_settings")
-    if settings_module is not None:
-        settings_module.settings.cache_clear()
-    tickets_routes = sys.modules.get("routes.tickets")
-    if tickets_routes is not None:
-        tickets_routes._PERSISTENCE.clear()
 
 
 def function_folder(info: FunctionInfo) -> Path:

@@ -48,28 +48,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def api(aws: dict[str, str]) -> Iterator[object]:
-    from tests.support.api import ApiClient
+    from tests.support.api import ApiClient, reset_api_state
 
     client = ApiClient()
-    _reset_warm_state()
+    reset_api_state()
     yield client
-    _reset_warm_state()
-
-
-def _reset_warm_state() -> None:
-    """A new test is a new sandbox: forget the services and caches of the last one."""
-    import sys
-
-    deps = sys.modules.get("routes.deps")
-    if deps is not None:
-        for name in ("directory_cache", "ticket_service", "directory_service"):
-            getattr(deps, name).cache_clear()
-    settings_module = sys.modules.get("api_settings")
-    if settings_module is not None:
-        settings_module.settings.cache_clear()
-    tickets_routes = sys.modules.get("routes.tickets")
-    if tickets_routes is not None:
-        tickets_routes._PERSISTENCE.clear()
+    reset_api_state()
 
 
 @pytest.fixture

@@ -122,3 +122,17 @@ class ApiClient:
 
     def put(self, path: str, user: dict[str, Any] | None = None, body: Any = None, **kw: Any) -> Reply:
         return self.call("PUT", path, user, body=body, **kw)
+
+
+def reset_api_state() -> None:
+    """A new sandbox: forget the API's services, settings and caches built against the last moto account."""
+    deps = sys.modules.get("routes.deps")
+    if deps is not None:
+        for name in ("directory_cache", "ticket_service", "directory_service"):
+            getattr(deps, name).cache_clear()
+    settings_module = sys.modules.get("api_settings")
+    if settings_module is not None:
+        settings_module.settings.cache_clear()
+    tickets_routes = sys.modules.get("routes.tickets")
+    if tickets_routes is not None:
+        tickets_routes._PERSISTENCE.clear()

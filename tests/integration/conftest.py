@@ -10,7 +10,7 @@ from tests.support import infra
 
 @pytest.fixture
 def jobs(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Jobs]:
-    """The sweep and reports functions with the environment the template gives them, on moto."""
+    """The sweep and reports functions with the environment the template gives them, on moto (sweep/ and reports/)."""
     queues = create_queues()
     physical = {**aws, **queues}
     for logical_id in ("SweepFunction", "ReportsFunction", "ApiFunction"):
