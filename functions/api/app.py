@@ -11,10 +11,6 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.json_encoder import Encoder
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from propdesk.errors import DomainError
@@ -66,26 +62,6 @@ def validation_error(err: RequestValidationError) -> Response[Any]:
         return _error(400, "malformed_json", "the request body is not valid JSON", details)
     fields = ", ".join(d["field"] for d in details)
     return _error(422, "validation_failed", f"invalid request: {fields}", details)
-
-
-@app.exception_handler(IdempotencyValidationError)
-def idempotency_mismatch(_: IdempotencyValidationError) -> Response[Any]:
-    return _error(
-        422,
-        "idempotency_key_reused",
-        "this Idempotency-Key was already used with a different body",
-        [{"field": "idempotency-key", "problem": "reused with a different body"}],
-    )
-
-
-@app.exception_handler(IdempotencyAlreadyInProgressError)
-def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
-    return _error(
-        409,
-        "request_in_progress",
-        "a request with this Idempotency-Key is still being processed; retry shortly",
-        [{"field": "idempotency-key", "problem": "in progress"}],
-    )
 
 
 @app.not_found

@@ -10,17 +10,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
 from pydantic import AwareDatetime
 
 from api_settings import settings
 from propdesk import clock
 from propdesk.access import Principal
-from propdesk.errors import InvalidRequest
+from propdesk.errors import Conflict, DomainError, InvalidRequest
 from propdesk.logic.commands import AttachmentRequest, ResidentTicketRequest, StaffTicketRequest
 from propdesk.logic.tickets import ListQuery
 from propdesk.models.enums import Status, TicketKind
@@ -45,20 +40,29 @@ TicketId = Annotated[str, Path(min_length=3, max_length=64, pattern=r"^[A-Za-z0-
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-def _persistence() -> DynamoDBPersistenceLayer:
-    """One persistence layer (and boto3 client) per sandbox; setdefault would build one per request."""
+_PERSISTENCE: dict[str, Any] = {}
+
+
+def _persistence() -> Any:
+    """One persistence layer (and boto3 client) per sandbox, built on the first keyed create."""
     if "store" not in _PERSISTENCE:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
         _PERSISTENCE["store"] = DynamoDBPersistenceLayer(table_name=settings().idempotency_table)
     return _PERSISTENCE["store"]
-
-
-_PERSISTENCE: dict[str, DynamoDBPersistenceLayer] = {}
 
 
 def _idempotent_create(key: str | None, principal: Principal, body: dict[str, Any], create: Any) -> dict[str, Any]:
     """Run `create` once per (caller, key); a replay returns the first answer."""
     if key is None:
         return dict(create())
+    # Imported here: the idempotency utility pulls in boto3 and s3transfer, which no other request needs.
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
     config = IdempotencyConfig(
         event_key_jmespath="[caller, key]",
         payload_validation_jmespath="body",
@@ -71,7 +75,27 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
     def once(request: dict[str, Any]) -> dict[str, Any]:
         return dict(create())
 
-    return dict(once(request={"caller": principal.user_id, "key": key, "body": body}))
+    try:
+        return dict(once(request={"caller": principal.user_id, "key": key, "body": body}))
+    except IdempotencyValidationError as err:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was already used with a different body",
+            details=[{"field": "idempotency-key", "problem": "reused with a different body"}],
+        ) from err
+    except IdempotencyAlreadyInProgressError as err:
+        raise RequestInProgress(
+            "a request with this Idempotency-Key is still being processed; retry shortly",
+            details=[{"field": "idempotency-key", "problem": "in progress"}],
+        ) from err
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+class RequestInProgress(Conflict):
+    code = "request_in_progress"
 
 
 def _created(view: dict[str, Any]) -> Response[TicketView]:

@@ -137,21 +137,41 @@ def test_cold_caller_costs_one_directory_query_and_one_property_read(api, world,
 
 def test_idempotency_store_is_built_once_per_sandbox(api, world, clock, monkeypatch):
     # Given a warm sandbox that counts how often the idempotency persistence layer is built
-    import routes.tickets as routes_tickets
+    import aws_lambda_powertools.utilities.idempotency as idempotency  # routes import it on first use
 
     built = []
-    real = routes_tickets.DynamoDBPersistenceLayer
+    real = idempotency.DynamoDBPersistenceLayer
 
     def counting(*args, **kwargs):
         built.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(routes_tickets, "DynamoDBPersistenceLayer", counting)
+    monkeypatch.setattr(idempotency, "DynamoDBPersistenceLayer", counting)
     # When two idempotent creates arrive; Then the layer (and its boto3 client) is built once
     for key in ("sandbox-key-0001", "sandbox-key-0002"):
         reply = api.post("/tickets", world["zhang"], body={"description": "停电"}, headers={"Idempotency-Key": key})
         assert reply.status == 201
     assert len(built) == 1
+
+
+def test_a_plain_api_cold_start_never_imports_boto3():
+    # Given a fresh interpreter with the API's code and layer on its path; When it imports the handler
+    import subprocess
+    import sys
+
+    from tests.support.api import ROOT
+
+    code = "import sys, app; print('boto3' in sys.modules, 's3transfer' in sys.modules)"
+    env = {
+        "PYTHONPATH": f"{ROOT / 'layers' / 'core'}:{ROOT / 'functions' / 'api'}",
+        "TICKETS_TABLE": "t",
+        "DIRECTORY_TABLE": "d",
+        "PATH": "/usr/bin:/bin",
+    }
+    argv = [sys.executable, "-c", code]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own program
+    # Then neither boto3 nor s3transfer is loaded: PynamoDB talks to botocore, idempotency loads on first use
+    assert out.split() == ["False", "False"], out
 
 
 def test_the_counter_sees_every_client_and_every_scan(api, world, ddb):
