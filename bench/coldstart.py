@@ -108,11 +108,11 @@ def measure(runs: int = 7, python: str = sys.executable, only: Sequence[str] | N
     return results
 
 
-def import_profile(info: FunctionInfo, python: str = sys.executable, top: int = 12) -> list[tuple[str, float]]:
-    """`python -X importtime` of the handler, self time summed by top-level package (ms), largest first."""
+def _importtime(info: FunctionInfo, python: str) -> subprocess.CompletedProcess[str]:
+    """`python -X importtime` of the handler in its own sandbox-like environment; the report is on stderr."""
     paths = [str(p) for p in (info.code_dir, *info.layer_dirs)]
     env = _environment({**info.environment, "PYTHONPATH": os.pathsep.join(paths)})
-    done = subprocess.run(
+    return subprocess.run(
         [python, "-X", "importtime", "-c", f"import {info.module}"],
         capture_output=True,
         text=True,
@@ -121,6 +121,11 @@ def import_profile(info: FunctionInfo, python: str = sys.executable, top: int = 
         check=False,
         timeout=120,
     )
+
+
+def import_profile(info: FunctionInfo, python: str = sys.executable, top: int = 12) -> list[tuple[str, float]]:
+    """`python -X importtime` of the handler, self time summed by top-level package (ms), largest first."""
+    done = _importtime(info, python)
     by_package: dict[str, float] = defaultdict(float)
     for line in done.stderr.splitlines():
         parts = line.replace("import time:", "").split("|")
@@ -133,17 +138,7 @@ def import_profile(info: FunctionInfo, python: str = sys.executable, top: int = 
 
 def cumulative_imports(info: FunctionInfo, modules: Sequence[str], python: str = sys.executable) -> dict[str, float]:
     """Cumulative -X importtime (ms) of named modules when the handler is imported (where they are first pulled)."""
-    paths = [str(p) for p in (info.code_dir, *info.layer_dirs)]
-    env = _environment({**info.environment, "PYTHONPATH": os.pathsep.join(paths)})
-    done = subprocess.run(
-        [python, "-X", "importtime", "-c", f"import {info.module}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=str(info.code_dir),
-        check=False,
-        timeout=120,
-    )
+    done = _importtime(info, python)
     found: dict[str, float] = {}
     for line in done.stderr.splitlines():
         parts = line.replace("import time:", "").split("|")

@@ -8,8 +8,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.sns.models import sns_backends
 
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
@@ -19,6 +17,7 @@ from propdesk.models.directory import Property, PropertySettings, Resident, Staf
 from propdesk.models.enums import Channel, Status, TicketKind
 from propdesk.notices import Audience, Notice, NoticeKind
 from tests.support.api import LambdaContext, load_function
+from tests.support.events import sms_sent, sqs_records
 
 
 @pytest.fixture
@@ -71,26 +70,8 @@ def deliver(env: dict[str, Any], *notices: Notice) -> dict[str, Any]:
     for item in notices:
         sqs.send_message(QueueUrl=env["queue"], MessageBody=item.model_dump_json())
     got = sqs.receive_message(QueueUrl=env["queue"], MaxNumberOfMessages=10, AttributeNames=["All"])
-    records = [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m.get("Attributes", {}),
-            "messageAttributes": {},
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:NoticesQueue",
-            "awsRegion": "us-east-1",
-        }
-        for m in got.get("Messages", [])
-    ]
+    records = sqs_records(got, "arn:aws:sqs:us-east-1:123456789012:NoticesQueue")
     return env["module"].lambda_handler({"Records": records}, LambdaContext())
-
-
-def sent() -> list[tuple[str, str]]:
-    backend = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    return [(number, text) for number, text, *_ in backend.sms_messages.values()]
 
 
 def timeline(ticket_id: str) -> list[dict[str, Any]]:
@@ -101,7 +82,7 @@ def test_a_callback_survey_is_sent_in_chinese_and_recorded_with_its_message_id(n
     ticket = ticket_for("zhang")
     assert deliver(notifier, notice(ticket)) == {"batchItemFailures": []}
 
-    [(number, text)] = sent()
+    [(number, text)] = sms_sent()
     assert number == "+8613800000001" and "请回复1-5" in text and ticket.number in text
     [entry] = [e for e in timeline(ticket.id) if e["action"] == "notified"]
     assert entry["data"]["message_id"] and entry["data"]["provider"] == "sns"
@@ -111,7 +92,7 @@ def test_a_callback_survey_is_sent_in_chinese_and_recorded_with_its_message_id(n
 def test_an_english_resident_gets_the_english_template(notifier):
     ticket = ticket_for("smith")
     deliver(notifier, notice(ticket, NoticeKind.QUOTE_TO_APPROVE, params={"amount_cents": 12050}))
-    [(_, text)] = sent()
+    [(_, text)] = sms_sent()
     assert text == f"Ticket {ticket.number}: the quote is CNY 120.50. Reply YES to accept or NO to decline."
 
 
@@ -119,7 +100,7 @@ def test_a_redelivered_notice_is_sent_once(notifier):
     ticket = ticket_for("zhang")
     deliver(notifier, notice(ticket))
     deliver(notifier, notice(ticket))
-    assert len(sent()) == 1
+    assert len(sms_sent()) == 1
 
 
 def test_opted_out_residents_are_never_sent_to(notifier):
@@ -129,7 +110,7 @@ def test_opted_out_residents_are_never_sent_to(notifier):
     ticket = ticket_for("smith")
 
     assert deliver(notifier, notice(ticket)) == {"batchItemFailures": []}
-    assert sent() == []
+    assert sms_sent() == []
     [skip] = [e for e in timeline(ticket.id) if e["action"] == "notification_skipped"]
     assert skip["data"]["reason"] == "opted_out"
 
@@ -137,7 +118,7 @@ def test_opted_out_residents_are_never_sent_to(notifier):
 def test_numbers_that_are_not_e164_are_not_sent_to(notifier):
     ticket = ticket_for(None, phone="13800000009")
     deliver(notifier, notice(ticket))
-    assert sent() == []
+    assert sms_sent() == []
     assert [e["data"]["reason"] for e in timeline(ticket.id) if e["action"] == "notification_skipped"] == [
         "invalid_number"
     ]
@@ -151,7 +132,7 @@ def test_the_daily_cap_of_the_property_is_respected(notifier):
 
     deliver(notifier, *(notice(ticket, n=n) for n in range(3)))
 
-    assert len(sent()) == 2
+    assert len(sms_sent()) == 2
     skipped = [e for e in timeline(ticket.id) if e["action"] == "notification_skipped"]
     assert [e["data"]["reason"] for e in skipped] == ["daily_cap"]
     cap = notifier["module"].sandbox().notifier.cap
@@ -166,7 +147,7 @@ def test_staff_audiences_reach_the_staff_of_the_property(notifier):
 
     deliver(notifier, notice(ticket, NoticeKind.ON_SITE_OVERDUE, audience=[Audience.DISPATCHER, Audience.DESK]))
 
-    assert [n for n, _ in sent()] == ["+8613700000007"]  # the desk agent has no phone: skipped, recorded
+    assert [n for n, _ in sms_sent()] == ["+8613700000007"]  # the desk agent has no phone: skipped, recorded
     reasons = {e["data"]["recipient"]: e["data"].get("reason") for e in timeline(ticket.id) if "notif" in e["action"]}
     assert reasons == {"staff:dispatcher": None, "staff:desk": "invalid_number"}
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.sns.models import sns_backends
 
 from tests.support.api import LambdaContext, load_function
+from tests.support.events import sms_sent, sqs_records
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"
 
@@ -52,26 +51,8 @@ def deliver(inbound: dict[str, Any], *messages: str) -> dict[str, Any]:
     for message in messages:
         sns.publish(TopicArn=inbound["topic"], Message=message)
     received = sqs.receive_message(QueueUrl=inbound["queue"], MaxNumberOfMessages=10, AttributeNames=["All"])
-    records = [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m.get("Attributes", {}),
-            "messageAttributes": {},
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": inbound["queue_arn"],
-            "awsRegion": "us-east-1",
-        }
-        for m in received.get("Messages", [])
-    ]
+    records = sqs_records(received, inbound["queue_arn"])
     return inbound["module"].lambda_handler({"Records": records}, LambdaContext())
-
-
-def sent_sms() -> list[tuple[str, str]]:
-    backend = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    return [(number, text) for number, text, *_ in backend.sms_messages.values()]
 
 
 def tickets() -> list[dict[str, Any]]:
@@ -85,7 +66,7 @@ def test_an_inbound_sms_opens_a_ticket_and_is_answered_by_sms(inbound):
     assert result == {"batchItemFailures": []}
     [item] = tickets()
     assert item["resident_id"]["S"] == "zhang" and json.loads(item["doc"]["S"])["channel"] == "sms"
-    [(number, text)] = sent_sms()
+    [(number, text)] = sms_sent()
     assert number == "+8613800000001" and "工单号 SUN-" in text
 
 
@@ -94,7 +75,7 @@ def test_a_redelivered_inbound_message_id_makes_one_ticket_and_one_reply(inbound
     deliver(inbound, pinpoint_message())
 
     assert len(tickets()) == 1
-    assert len(sent_sms()) == 1
+    assert len(sms_sent()) == 1
 
 
 def test_a_malformed_message_fails_alone_and_ends_in_the_dead_letter_queue(inbound):
@@ -118,5 +99,5 @@ def test_an_unknown_sender_is_asked_to_identify_themselves(inbound):
 
     [item] = tickets()
     assert item["status"]["S"] == "needs_identification"
-    [(_, text)] = sent_sms()
+    [(_, text)] = sms_sent()
     assert "楼栋、房号和姓名" in text
