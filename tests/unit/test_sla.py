@@ -41,6 +41,7 @@ def test_target_names_are_exactly_the_domain_timers() -> None:
     assert {name.value for name in TargetName} == {
         "on_site",
         "accept_inspect",
+        "appointment",
         "same_day",
         "callback",
         "butler_report",

@@ -31,6 +31,8 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
     Action.ACCEPT: (c.NoteInput, True, "The technician accepts the work order"),
     Action.ARRIVE: (c.NoteInput, True, "The technician is on site"),
     Action.BOOK_APPOINTMENT: (c.AppointmentInput, False, "Book an appointment with the resident"),
+    Action.PAUSE: (c.ReasonInput, False, "The resident is away: the clocks wait, with the reason"),
+    Action.RESUME: (c.ReasonInput, False, "The resident is back: the clocks run again, with the reason"),
     Action.QUOTE: (c.QuoteInput, False, "Quote a paid job before work starts"),
     Action.APPROVE_QUOTE: (c.NoteInput, True, "The resident accepts the quote"),
     Action.REJECT_QUOTE: (c.NoteInput, True, "The resident declines the quote"),

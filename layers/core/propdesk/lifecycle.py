@@ -27,6 +27,8 @@ class Guard(StrEnum):
 
     FREE = "free"  # unpaid work may start without a quote
     CALLBACK_NOT_REQUIRED = "callback_not_required"
+    CLOCKS_RUNNING = "clocks_running"  # no "resident away" pause is running
+    CLOCKS_PAUSED = "clocks_paused"  # a "resident away" pause is running
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ EVERYONE = frozenset(Role)
 WORK_KINDS = _k(K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE, K.COMPLAINT, K.QUICK_TASK)
 PAYABLE = _k(K.REPAIR, K.HOUSEHOLD_SERVICE)
 SIGNABLE = _k(K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE)
+PAUSABLE = SIGNABLE  # work done at the resident's home waits for the resident
 
 TABLE: tuple[Transition, ...] = (
     Transition(A.IDENTIFY, _s(S.NEEDS_IDENTIFICATION), S.RECEIVED, DESK),
@@ -97,6 +100,9 @@ TABLE: tuple[Transition, ...] = (
         DESK | _r(R.DISPATCHER, R.BUTLER, R.TECHNICIAN, R.CONTRACTOR),
         kinds=WORK_KINDS,
     ),
+    # The resident is away: the desk pauses the clocks of the work and ends the pause, each with a reason.
+    Transition(A.PAUSE, HANDLING | {S.COORDINATION}, None, DESK, kinds=PAUSABLE, guard=Guard.CLOCKS_RUNNING),
+    Transition(A.RESUME, HANDLING | {S.COORDINATION}, None, DESK, kinds=PAUSABLE, guard=Guard.CLOCKS_PAUSED),
     Transition(A.QUOTE, _s(S.ON_SITE, S.QUOTED), S.QUOTED, _r(R.TECHNICIAN, R.DISPATCHER), kinds=PAYABLE),
     Transition(A.APPROVE_QUOTE, _s(S.QUOTED), S.QUOTE_APPROVED, DESK | _r(R.RESIDENT), kinds=PAYABLE),
     Transition(A.REJECT_QUOTE, _s(S.QUOTED), S.CLOSED, DESK | _r(R.RESIDENT), kinds=PAYABLE),
@@ -204,6 +210,10 @@ def _guard_holds(guard: Guard | None, ticket: Ticket, callback_all: bool) -> boo
         return True
     if guard is Guard.FREE:
         return not ticket.paid
+    if guard is Guard.CLOCKS_RUNNING:
+        return ticket.paused_since is None
+    if guard is Guard.CLOCKS_PAUSED:
+        return ticket.paused_since is not None
     return not callback_required(ticket, callback_all)
 
 

@@ -22,6 +22,7 @@ class TargetName(StrEnum):
 
     ON_SITE = "on_site"  # 到场: technician on site after dispatch
     ACCEPT_INSPECT = "accept_inspect"  # 接单查验: warranty / call-centre orders
+    APPOINTMENT = "appointment"  # 预约上门: on site at the time booked with the resident
     SAME_DAY = "same_day"  # 当日完成: a work order is finished the same day
     CALLBACK = "callback"  # 回访: after completion
     BUTLER_REPORT = "butler_report"  # 管家汇报: progress to the desk while a job is open
@@ -78,10 +79,16 @@ class JointMeeting:
     within: timedelta
 
 
-type Target = WallClock | DeskTime | DeskDayShare | DeskDayClose | CalendarEvery
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """Due at the instant agreed with the resident (an appointment), not counted from the starting event."""
+
+
+type Target = WallClock | DeskTime | DeskDayShare | DeskDayClose | CalendarEvery | Booked
 
 ON_SITE = WallClock(timedelta(minutes=15))
 ACCEPT_INSPECT = WallClock(timedelta(minutes=30))
+APPOINTMENT = Booked()
 CALLBACK = WallClock(timedelta(hours=24))
 DESK_REPLY = WallClock(timedelta(hours=24))
 BUTLER_REPORT = DeskTime(timedelta(hours=4), repeats=True)
@@ -96,6 +103,7 @@ TARGETS: Mapping[TargetName, Target] = MappingProxyType(
     {
         TargetName.ON_SITE: ON_SITE,
         TargetName.ACCEPT_INSPECT: ACCEPT_INSPECT,
+        TargetName.APPOINTMENT: APPOINTMENT,
         TargetName.SAME_DAY: SAME_DAY,
         TargetName.CALLBACK: CALLBACK,
         TargetName.BUTLER_REPORT: BUTLER_REPORT,
@@ -133,6 +141,9 @@ def due_at(
             return calendar.same_day_due(started_at, public_area_desk_days if public_area else desk_days)
         case CalendarEvery(days):
             return calendar.calendar_reminder(started_at, days, occurrence)
+        case Booked():
+            aware_utc(started_at)
+            raise ValueError(f"{target_name} is due at the booked time, not counted from its start")
 
 
 def pause_adjusted(due_at: datetime, paused_seconds: int = 0) -> datetime:

@@ -34,7 +34,8 @@ def test_scenario_walks_every_step_and_audits_it(api, world, clock, scenario):
 def test_scenarios_cover_every_action_route():
     # Given the scripted scenarios; Then together they take every action that has a route
     taken = {step[1] for _, steps in SCENARIOS.values() for step in steps}
-    routed = {a.value for a in Action} - {"attach", "identify"}  # attach: its own route; identify: below
+    # attach: its own route; identify, pause and resume: their own tests below
+    routed = {a.value for a in Action} - {"attach", "identify", "pause", "resume"}
     assert routed <= taken
 
 
@@ -65,6 +66,30 @@ def test_identify_an_sms_sender(api, world, clock):
     assert act(api, world, "desk", again.id, "urge").status == 409
 
 
+def test_the_desk_pauses_and_resumes_the_clocks_with_a_reason(api, world, clock):
+    # Given a free repair in progress (dispatched 10:10 Shanghai: its same-day due is 21:00)
+    ticket = ticket_at(api, world, "free_repair", "in_progress", clock=clock)
+    tid = ticket["id"]
+    # A pause without a reason is refused, naming the field, and changes nothing
+    refused = act(api, world, "desk", tid, "pause", {})
+    assert refused.status == 422 and "reason" in str(refused.body["details"])
+    # When the desk records that the resident is away, then that the resident is back an hour later
+    paused = act(api, world, "desk", tid, "pause", {"reason": "业主出差，周五回来"})
+    assert paused.status == 200 and paused.body["status"] == "in_progress"
+    # A second pause while one runs is not allowed; neither is a technician's pause
+    assert act(api, world, "desk", tid, "pause", {"reason": "又出门了"}).status == 409
+    assert act(api, world, "tech", tid, "pause", {"reason": "业主不在"}).status == 409
+    clock.advance(hours=1)
+    resumed = act(api, world, "desk", tid, "resume", {"reason": "业主已回家"})
+    assert resumed.status == 200
+    # Then the same-day due moved by the hour of desk time inside the pause: 08:00 plus one hour the next day
+    same_day = resumed.body["sla"]["same_day"]
+    assert same_day["due_at"].startswith("2026-11-23T13:00:00")  # 21:00 in Shanghai
+    assert same_day["paused_seconds"] == 12 * 3600  # to 09:00 on the 24th
+    trail = api.get(f"/tickets/{tid}/events", world["desk"]).body["events"]
+    assert [(e["action"], e["note"]) for e in trail[-2:]] == [("pause", "业主出差，周五回来"), ("resume", "业主已回家")]
+
+
 def test_quick_task_is_closed_by_the_desk_at_once(api, world, clock):
     # Given a desk agent recording a radio job (口头派工) for a public area
     body = {"kind": "quick_task", "channel": "visit", "description": "快递到了开门", "area": "public"}
@@ -84,6 +109,8 @@ WRONG_STATUS = [
     ("accept", "tech", None, ("free_repair", "classified")),
     ("arrive", "tech", None, ("free_repair", "dispatched")),
     ("book_appointment", "desk", {"appointment_at": "2026-11-24T15:00:00+08:00"}, ("free_repair", "on_site")),
+    ("pause", "desk", {"reason": "业主出差"}, ("free_repair", "completed")),
+    ("resume", "desk", {"reason": "业主回来了"}, ("free_repair", "in_progress")),  # no pause is running
     ("quote", "tech", {"amount_cents": 100}, ("free_repair", "accepted")),
     ("approve_quote", "zhang", None, ("paid_repair", "on_site")),
     ("reject_quote", "zhang", None, ("paid_repair", "quote_approved")),

@@ -70,7 +70,9 @@ def test_valid_complaint_waits_for_every_department_and_one_rejecting_does_not_b
     flow.act(tid, desk, "dispatch", {"departments": ["engineering", "cleaning"]})
     ticket = flow.ticket(tid)
     assert ticket.awaiting == ["resolve_subtask"] and len(ticket.subtasks) == 2
-    assert ticket.sla["desk_reply"].met_at is None
+    # Judging the complaint valid and dispatching it is the desk's reply; complaints get no on-site target
+    assert ticket.sla["desk_reply"].met_at == clock.current and not ticket.sla["desk_reply"].breached
+    assert "on_site" not in ticket.sla and "accept_inspect" not in ticket.sla
     clock.advance(hours=2)
     flow.act(tid, desk, "resolve_subtask", {"department": "engineering", "outcome": "done"})
     ticket = flow.ticket(tid)

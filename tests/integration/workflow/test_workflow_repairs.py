@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 pytestmark = pytest.mark.workflow
 
 FREE_BUDGET = 10  # state transitions of a free repair's happy path (issue 4/7)
 PAID_BUDGET = 14
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_free_repair_rated_satisfied_closes_without_callback(flow, world, clock):
@@ -61,7 +65,8 @@ def test_free_repair_rated_unsatisfied_needs_callback(flow, world, clock):
     # The callback is due within 24 hours: the workflow waits for it
     ticket = flow.ticket(tid)
     assert ticket.status == "signed_off" and ticket.awaiting == ["record_callback"]
-    assert ticket.sla["callback"].due_at == clock.current + __import__("datetime").timedelta(hours=24)
+    # Completed at 10:30 and signed off at 10:35 (Shanghai): the callback counts from completion
+    assert ticket.sla["callback"].due_at == datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI)
     clock.advance(hours=3)
     flow.act(tid, desk, "record_callback", {"satisfaction": 3, "notes": "还行"})
     described = flow.wait_ended(tid)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 pytestmark = pytest.mark.workflow
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sh(day: int, hour: int, minute: int = 0) -> datetime:
+    """A local wall-clock time in Shanghai, November 2026 (the 23rd is a Monday)."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def _dispatched(flow, world, clock, **create):
@@ -19,7 +26,7 @@ def _dispatched(flow, world, clock, **create):
     return tid
 
 
-def test_on_site_timeout_alerts_then_escalates_then_appointment_moves_the_target(flow, world, clock):
+def test_on_site_timeout_alerts_then_escalates_then_the_appointment_runs_its_own_target(flow, world, clock):
     desk, tech = world["desk"], world["tech"]
     tid = _dispatched(flow, world, clock)
     dispatched = clock.current
@@ -43,12 +50,16 @@ def test_on_site_timeout_alerts_then_escalates_then_appointment_moves_the_target
     clock.advance(minutes=15)
     [escalation] = flow.wait_notice(tid, "escalation")
     assert escalation["level"] == 2 and escalation["audience"] == ["manager"]
-    # The desk books an appointment: the on-site target moves to the booked time, the step re-opens
+    # The desk books an appointment at 10:36 (31 minutes after the 10:05 dispatch): the on-site target is met,
+    # late by 16 minutes, and the appointment runs its own target: on site at the booked time
     appointment = dispatched + timedelta(hours=3)
     flow.act(tid, desk, "book_appointment", {"appointment_at": appointment.isoformat()})
     ticket = flow.ticket(tid)
     assert ticket.awaiting == ["arrive", "book_appointment"] and ticket.expired_steps == {}
-    assert ticket.sla["on_site"].due_at == appointment and ticket.sla["on_site"].breached is False
+    on_site = ticket.sla["on_site"]
+    assert on_site.due_at == sh(23, 10, 20) and on_site.met_at == sh(23, 10, 36)
+    assert on_site.breached is True and on_site.breach_seconds == 16 * 60
+    assert ticket.sla["appointment"].due_at == sh(23, 13, 5)
     assert ticket.sla["same_day"].paused_seconds > 0
     assert flow.notices(tid, "appointment_booked")
     # The technician comes at the appointment: accepted and on site in time
@@ -56,7 +67,8 @@ def test_on_site_timeout_alerts_then_escalates_then_appointment_moves_the_target
     flow.act(tid, tech, "accept")
     flow.act(tid, tech, "arrive")
     ticket = flow.ticket(tid)
-    assert ticket.status == "on_site" and ticket.sla["on_site"].breached is False
+    assert ticket.status == "on_site" and ticket.sla["appointment"].met_at == sh(23, 13, 0)
+    assert ticket.sla["appointment"].breached is False
     execution = flow.execution(tid)
     assert flow.states(execution).count("Timer") == 2  # the alert and the escalation
 
@@ -119,27 +131,29 @@ def test_a_thirty_day_coordination_sheet_stays_under_a_thousand_history_events(f
     assert len(events) < 1000
 
 
-def test_a_paused_clock_moves_the_same_day_target(flow, world, clock):
+def test_a_paused_clock_moves_the_same_day_target_by_the_desk_time_inside_the_pause(flow, world, clock):
     desk, tech = world["desk"], world["tech"]
     tid = _dispatched(flow, world, clock)
-    due = flow.ticket(tid).sla["same_day"].due_at
-    # The resident is only home at 14:00: the appointment pauses the running targets
-    appointment = clock.current + timedelta(hours=4)
-    flow.act(tid, desk, "book_appointment", {"appointment_at": appointment.isoformat()})
-    paused = int((appointment - clock.current).total_seconds())
+    assert flow.ticket(tid).sla["same_day"].due_at == sh(23, 21, 0)
+    # The resident is only home at 14:05: the appointment booked at 10:05 pauses the running targets
+    flow.act(tid, desk, "book_appointment", {"appointment_at": sh(23, 14, 5).isoformat()})
     ticket = flow.ticket(tid)
-    assert ticket.sla["same_day"].paused_seconds == paused and ticket.paused_seconds == paused
-    clock.current = appointment - timedelta(minutes=1)
+    # Four desk hours stood inside the pause, so the same-day due moves by four desk hours: the next day's
+    # 12:00, never a night-time instant (21:00 plus four wall hours would be 01:00)
+    same_day = ticket.sla["same_day"]
+    assert same_day.due_at + timedelta(seconds=same_day.paused_seconds) == sh(24, 12, 0)
+    assert ticket.paused_seconds == 4 * 3600
+    clock.current = sh(23, 14, 0)
     flow.act(tid, tech, "accept")
     flow.act(tid, tech, "arrive")
     flow.act(tid, tech, "start")
-    # At the original close nothing is missed yet: the due moved by the paused time
-    flow.run_until(tid, due + timedelta(minutes=30))
+    # At the original close nothing is missed yet
+    flow.run_until(tid, sh(23, 21, 30))
     assert flow.notices(tid, "same_day_missed") == []
     assert flow.ticket(tid).status == "in_progress"
-    flow.run_until(tid, due + timedelta(seconds=paused + 60))
+    flow.run_until(tid, sh(24, 12, 1))
     [missed] = flow.wait_notice(tid, "same_day_missed")
-    assert missed["at"].startswith((due + timedelta(seconds=paused)).strftime("%Y-%m-%dT%H:%M"))
+    assert missed["at"].startswith("2026-11-24T04:00")  # 12:00 in Shanghai
     assert flow.ticket(tid).status == "coordination"
 
 

@@ -1,53 +1,257 @@
 """What each lifecycle action does to a ticket, beyond moving its status.
 
-`apply` is pure: it takes the ticket as read and returns the changed copy plus
-the audit data; whether the action is allowed was decided by the lifecycle table.
+`apply` is pure: it takes the ticket as read and returns the changed copy plus the audit data; whether
+the action is allowed was decided by the lifecycle table, and what it does to the timers by the rule book
+(propdesk.targets). Each action's own fields are recorded by one small function below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from propdesk import sla
+from propdesk import sla, targets
 from propdesk.access import Principal
 from propdesk.calendar import DeskCalendar
 from propdesk.errors import InvalidRequest
-from propdesk.lifecycle import Transition, callback_required
+from propdesk.lifecycle import SATISFIED, Transition, callback_required
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
-from propdesk.models.enums import DESK_ROLES, Action, Area, Status, TicketKind
-from propdesk.models.ticket import Attachment, SlaTarget, SubTask, Ticket
+from propdesk.models.enums import FINAL_STATUSES, Action, Area, Status, TicketKind
+from propdesk.models.ticket import Attachment, SubTask, Ticket
 from propdesk.sla import TargetName
 
 T = TargetName
 
 
-def start_target(ticket: Ticket, name: TargetName, at: datetime, due: datetime) -> None:
-    ticket.sla[name.value] = SlaTarget(name=name.value, started_at=at, due_at=due)
-
-
-def meet_target(ticket: Ticket, name: TargetName, at: datetime) -> None:
-    """Record that the target's completing event happened now: met, or breached by how much."""
-    target = ticket.sla.get(name.value)
-    if target is None or target.met_at is not None:
-        return
-    met, breach = sla.evaluate(target.due_at, at, target.paused_seconds)
-    target.met_at = at
-    target.breached = not met
-    target.breach_seconds = breach
-
-
-def _future(at: datetime, now: datetime, field: str, max_days: int = 180) -> datetime:
+def _future(at: datetime, now: datetime, field_name: str, max_days: int = 180) -> datetime:
     if at <= now:
-        raise InvalidRequest(f"{field} must be in the future", details=[{"field": field, "problem": "in the past"}])
+        raise InvalidRequest(
+            f"{field_name} must be in the future", details=[{"field": field_name, "problem": "in the past"}]
+        )
     if at > now + timedelta(days=max_days):
         raise InvalidRequest(
-            f"{field} is more than {max_days} days ahead", details=[{"field": field, "problem": "too far ahead"}]
+            f"{field_name} is more than {max_days} days ahead",
+            details=[{"field": field_name, "problem": "too far ahead"}],
         )
     return at
+
+
+@dataclass
+class _Change:
+    """One action being applied: the ticket copy, what the audit event records, and the timer facts it learned."""
+
+    t: Ticket
+    payload: BaseModel
+    principal: Principal
+    prop: Property
+    now: datetime
+    cal: DeskCalendar
+    data: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    callback_needed: bool = False
+    work_done: bool = False
+
+
+def _classify(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.ClassifyInput)
+    for name in ("kind", "category", "area", "paid", "department"):
+        value = getattr(ch.payload, name)
+        if value is not None:
+            setattr(ch.t, name, value)
+            ch.data[name] = value
+
+
+def _dispatch(ch: _Change) -> None:
+    p, t = ch.payload, ch.t
+    assert isinstance(p, c.DispatchInput)
+    subtask_due = sla.due_at(T.SAME_DAY, ch.now, ch.cal, public_area=t.area is Area.PUBLIC)
+    if p.departments:
+        if t.kind is not TicketKind.COMPLAINT:
+            raise InvalidRequest(
+                "several departments are for complaints only",
+                details=[{"field": "departments", "problem": "only complaints split into sub-tasks"}],
+            )
+        t.subtasks = [SubTask(department=d, due_at=subtask_due) for d in dict.fromkeys(p.departments)]
+        ch.data["departments"] = [d.value for d in dict.fromkeys(p.departments)]
+    if p.department:
+        t.department = p.department
+        ch.data["department"] = p.department
+        if t.kind is TicketKind.COMPLAINT and not t.subtasks:
+            # A complaint for one department is a single sub-task; its callback waits for it like any other.
+            t.subtasks = [SubTask(department=p.department, due_at=subtask_due)]
+    if p.assignee_id:
+        t.assignee_id = p.assignee_id
+        ch.data["assignee_id"] = p.assignee_id
+    t.dispatched_at = ch.now
+
+
+def _book_appointment(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.AppointmentInput)
+    at = _future(ch.payload.appointment_at, ch.now, "appointment_at")
+    ch.t.appointment_at = at
+    ch.data["appointment_at"] = at.isoformat()
+
+
+def _quote(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.QuoteInput)
+    ch.t.quote_cents = ch.payload.amount_cents
+    ch.t.paid = True
+    ch.data["amount_cents"] = ch.payload.amount_cents
+
+
+def _route(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.RouteInput)
+    ch.t.assignee_id = p.contractor_id
+    ch.t.contractor_deadline = _future(p.deadline, ch.now, "deadline", max_days=365)
+    ch.data.update(contractor_id=p.contractor_id, deadline=p.deadline.isoformat())
+
+
+def _complete(ch: _Change) -> None:
+    p, t = ch.payload, ch.t
+    assert isinstance(p, c.CompleteInput)
+    t.materials = p.materials
+    if p.fee_cents is not None:
+        t.fee_cents = p.fee_cents
+    elif t.paid:
+        t.fee_cents = t.quote_cents
+    if t.paid and not t.fee_cents:
+        raise InvalidRequest(
+            "a paid job needs its fee", details=[{"field": "fee_cents", "problem": "required for paid work"}]
+        )
+    t.completion_notes = ch.note = p.notes
+    t.completed_at = ch.now
+    ch.data.update(fee_cents=t.fee_cents, materials=[m.model_dump() for m in p.materials])
+
+
+def _resolve_subtask(ch: _Change) -> None:
+    p, t = ch.payload, ch.t
+    assert isinstance(p, c.ResolveSubtaskInput)
+    sub = next((s for s in t.subtasks if s.department is p.department), None)
+    if sub is None or sub.status != "open":
+        raise InvalidRequest(
+            f"no open sub-task for {p.department.value}",
+            details=[{"field": "department", "problem": "no open sub-task for this department"}],
+        )
+    sub.status, sub.note, sub.resolved_at = p.outcome, p.note, ch.now
+    ch.data.update(department=p.department.value, outcome=p.outcome)
+    if all(s.status != "open" for s in t.subtasks):
+        # One department rejecting its part does not block the others; the callback waits for all.
+        t.status = Status.COMPLETED
+        t.completed_at = ch.now
+        ch.work_done = True
+
+
+def _sign_off(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.SignOffInput)
+    ch.t.rating = p.rating
+    ch.data["rating"] = p.rating
+    if p.signature_key:
+        ch.data["signature_key"] = p.signature_key
+    ch.callback_needed = callback_required(ch.t, ch.prop.settings.callback_all)
+    ch.data["callback_required"] = ch.callback_needed
+
+
+def _refuse(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.ReasonInput)
+    ch.note = ch.payload.reason
+    ch.t.completed_at = None
+
+
+def _record_callback(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.CallbackInput)
+    ch.t.satisfaction = p.satisfaction
+    ch.note = p.notes
+    ch.data["satisfaction"] = p.satisfaction
+    ch.data["satisfied"] = p.satisfaction >= SATISFIED
+
+
+def _answer(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.AnswerInput)
+    ch.note = ch.payload.answer
+    ch.data["outcome"] = ch.payload.outcome
+
+
+def _coordinate(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.CoordinateInput)
+    ch.t.coordination_opened_at = ch.t.coordination_opened_at or ch.now
+    if ch.payload.owner_id:
+        ch.t.assignee_id = ch.payload.owner_id
+    ch.data["owner_id"] = ch.t.assignee_id
+
+
+def _reason(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.ReasonInput)
+    ch.note = ch.payload.reason
+    ch.data["reason"] = ch.payload.reason
+
+
+def _mark_invalid(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.ReasonInput)
+    ch.note = ch.t.invalid_reason = ch.payload.reason
+
+
+def _close(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.CloseInput)
+    ch.note = ch.payload.reason or ch.note
+
+
+def _urge(ch: _Change) -> None:
+    ch.t.urge_count += 1
+    ch.data["urge_count"] = ch.t.urge_count
+
+
+def _attach(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.AttachInput)
+    ch.t.attachments.append(
+        Attachment(
+            key=p.key, purpose=p.purpose, content_type=p.content_type, uploaded_by=ch.principal.user_id, at=ch.now
+        )
+    )
+    ch.data.update(key=p.key, purpose=p.purpose)
+
+
+def _comment(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.CommentInput)
+    ch.note = ch.payload.text
+
+
+def _void_or_reopen(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.ReasonInput)
+    ch.note = ch.payload.reason
+
+
+_FIELDS: dict[Action, Callable[[_Change], None]] = {
+    Action.CLASSIFY: _classify,
+    Action.DISPATCH: _dispatch,
+    Action.BOOK_APPOINTMENT: _book_appointment,
+    Action.PAUSE: _reason,
+    Action.RESUME: _reason,
+    Action.QUOTE: _quote,
+    Action.ROUTE: _route,
+    Action.COMPLETE: _complete,
+    Action.RESOLVE_SUBTASK: _resolve_subtask,
+    Action.SIGN_OFF: _sign_off,
+    Action.REFUSE: _refuse,
+    Action.RECORD_CALLBACK: _record_callback,
+    Action.ANSWER: _answer,
+    Action.COORDINATE: _coordinate,
+    Action.VOID: _void_or_reopen,
+    Action.REOPEN: _void_or_reopen,
+    Action.MARK_INVALID: _mark_invalid,
+    Action.CLOSE: _close,
+    Action.URGE: _urge,
+    Action.ATTACH: _attach,
+    Action.COMMENT: _comment,
+}
 
 
 def apply(
@@ -59,194 +263,38 @@ def apply(
     now: datetime,
 ) -> tuple[Ticket, dict[str, Any], str | None]:
     """The changed ticket, the audit event's data, and its note."""
-    t = ticket.model_copy(deep=True)
-    cal = DeskCalendar.from_property(prop)
-    data: dict[str, Any] = {}
-    note: str | None = getattr(payload, "note", None)
-    action = row.action
-    public = t.area is Area.PUBLIC
-
-    if action is Action.CLASSIFY:
-        assert isinstance(payload, c.ClassifyInput)
-        for field in ("kind", "category", "area", "paid", "department"):
-            value = getattr(payload, field)
-            if value is not None:
-                setattr(t, field, value)
-                data[field] = value
-    elif action is Action.DISPATCH:
-        assert isinstance(payload, c.DispatchInput)
-        if payload.departments:
-            if t.kind is not TicketKind.COMPLAINT:
-                raise InvalidRequest(
-                    "several departments are for complaints only",
-                    details=[{"field": "departments", "problem": "only complaints split into sub-tasks"}],
-                )
-            due = sla.due_at(T.SAME_DAY, now, cal, public_area=public)
-            t.subtasks = [SubTask(department=d, due_at=due) for d in dict.fromkeys(payload.departments)]
-            data["departments"] = [d.value for d in dict.fromkeys(payload.departments)]
-        if payload.department:
-            t.department = payload.department
-            data["department"] = payload.department
-            if t.kind is TicketKind.COMPLAINT and not t.subtasks:
-                # A complaint for one department is a single sub-task; its callback waits for it like any other.
-                due = sla.due_at(T.SAME_DAY, now, cal, public_area=public)
-                t.subtasks = [SubTask(department=payload.department, due_at=due)]
-        if payload.assignee_id:
-            t.assignee_id = payload.assignee_id
-            data["assignee_id"] = payload.assignee_id
-        t.dispatched_at = now
-        first = T.ACCEPT_INSPECT if t.kind is TicketKind.WARRANTY else T.ON_SITE
-        start_target(t, first, now, sla.due_at(first, now, cal))
-        if T.SAME_DAY.value not in t.sla:
-            start_target(t, T.SAME_DAY, now, sla.due_at(T.SAME_DAY, now, cal, public_area=public))
-    elif action is Action.ACCEPT:
-        meet_target(t, T.ACCEPT_INSPECT, now)
-    elif action is Action.ARRIVE:
-        meet_target(t, T.ON_SITE, now)
-        meet_target(t, T.ACCEPT_INSPECT, now)
-        meet_target(t, T.COORDINATION_CONTACT, now)  # engineering is with the resident
-        t.paused_since = None
-    elif action is Action.BOOK_APPOINTMENT:
-        assert isinstance(payload, c.AppointmentInput)
-        at = _future(payload.appointment_at, now, "appointment_at")
-        t.appointment_at = at
-        data["appointment_at"] = at.isoformat()
-        meet_target(t, T.COORDINATION_CONTACT, now)  # a visit agreed with the resident is the contact
-        waiting = int((at - now).total_seconds())
-        # The appointment moves the on-site target to the booked time; waiting for
-        # the resident pauses every other running target by the same interval.
-        on_site = t.sla.get(T.ON_SITE.value)
-        if on_site is not None and on_site.open:
-            # A new target, not a late one: the missed 15 minutes stay on the timeline (the workflow's alert).
-            on_site.due_at, on_site.breached, on_site.breach_seconds = at, False, 0
-        for target in t.sla.values():
-            if target.open and target.name != T.ON_SITE.value:
-                target.paused_seconds += waiting
-        t.paused_seconds += waiting
-        data["paused_seconds"] = waiting
-    elif action is Action.QUOTE:
-        assert isinstance(payload, c.QuoteInput)
-        t.quote_cents = payload.amount_cents
-        t.paid = True
-        data["amount_cents"] = payload.amount_cents
-    elif action is Action.ROUTE:
-        assert isinstance(payload, c.RouteInput)
-        t.assignee_id = payload.contractor_id
-        t.contractor_deadline = _future(payload.deadline, now, "deadline", max_days=365)
-        same_day = t.sla.get(T.SAME_DAY.value)
-        if same_day is not None and same_day.open:
-            same_day.due_at = t.contractor_deadline  # warranty work is due by the contractual deadline
-        data.update(contractor_id=payload.contractor_id, deadline=payload.deadline.isoformat())
-    elif action is Action.COMPLETE:
-        assert isinstance(payload, c.CompleteInput)
-        t.materials = payload.materials
-        if payload.fee_cents is not None:
-            t.fee_cents = payload.fee_cents
-        elif t.paid:
-            t.fee_cents = t.quote_cents
-        if t.paid and not t.fee_cents:
-            raise InvalidRequest(
-                "a paid job needs its fee", details=[{"field": "fee_cents", "problem": "required for paid work"}]
-            )
-        t.completion_notes = payload.notes
-        note = payload.notes
-        t.completed_at = now
-        meet_target(t, T.SAME_DAY, now)
-        meet_target(t, T.REWORK, now)
-        data.update(fee_cents=t.fee_cents, materials=[m.model_dump() for m in payload.materials])
-    elif action is Action.RESOLVE_SUBTASK:
-        assert isinstance(payload, c.ResolveSubtaskInput)
-        sub = next((s for s in t.subtasks if s.department is payload.department), None)
-        if sub is None or sub.status != "open":
-            raise InvalidRequest(
-                f"no open sub-task for {payload.department.value}",
-                details=[{"field": "department", "problem": "no open sub-task for this department"}],
-            )
-        sub.status, sub.note, sub.resolved_at = payload.outcome, payload.note, now
-        data.update(department=payload.department.value, outcome=payload.outcome)
-        if all(s.status != "open" for s in t.subtasks):
-            # One department rejecting its part does not block the others; the callback waits for all.
-            t.status = Status.COMPLETED
-            t.completed_at = now
-            meet_target(t, T.SAME_DAY, now)
-            start_target(t, T.CALLBACK, now, sla.due_at(T.CALLBACK, now, cal))
-    elif action is Action.SIGN_OFF:
-        assert isinstance(payload, c.SignOffInput)
-        t.rating = payload.rating
-        data["rating"] = payload.rating
-        if payload.signature_key:
-            data["signature_key"] = payload.signature_key
-        needed = callback_required(t, prop.settings.callback_all)
-        data["callback_required"] = needed
-        if needed:
-            start_target(t, T.CALLBACK, now, sla.due_at(T.CALLBACK, now, cal))
-    elif action is Action.REFUSE:
-        assert isinstance(payload, c.ReasonInput)
-        note = payload.reason
-        start_target(t, T.REWORK, now, sla.due_at(T.SAME_DAY, now, cal, public_area=public))
-        t.completed_at = None
-    elif action is Action.RECORD_CALLBACK:
-        assert isinstance(payload, c.CallbackInput)
-        t.satisfaction = payload.satisfaction
-        note = payload.notes
-        data["satisfaction"] = payload.satisfaction
-        meet_target(t, T.CALLBACK, now)
-    elif action is Action.ANSWER:
-        assert isinstance(payload, c.AnswerInput)
-        note = payload.answer
-        data["outcome"] = payload.outcome
-        meet_target(t, T.DESK_REPLY, now)
-    elif action is Action.COORDINATE:
-        assert isinstance(payload, c.CoordinateInput)
-        t.coordination_opened_at = t.coordination_opened_at or now
-        if payload.owner_id:
-            t.assignee_id = payload.owner_id
-        for name, due in (
-            (T.COORDINATION_CONTACT, sla.due_at(T.COORDINATION_CONTACT, now, cal)),
-            (T.COORDINATION_REPLY, sla.due_at(T.COORDINATION_REPLY, now, cal)),
-        ):
-            if name.value not in t.sla:
-                start_target(t, name, now, due)
-        data["owner_id"] = t.assignee_id
-    elif action in (Action.VOID, Action.MARK_INVALID, Action.REOPEN):
-        assert isinstance(payload, c.ReasonInput)
-        note = payload.reason
-        if action is Action.MARK_INVALID:
-            t.invalid_reason = payload.reason
-    elif action is Action.CLOSE:
-        assert isinstance(payload, c.CloseInput)
-        note = payload.reason or note
-    elif action is Action.URGE:
-        t.urge_count += 1
-        data["urge_count"] = t.urge_count
-    elif action is Action.ATTACH:
-        assert isinstance(payload, c.AttachInput)
-        t.attachments.append(
-            Attachment(
-                key=payload.key,
-                purpose=payload.purpose,
-                content_type=payload.content_type,
-                uploaded_by=principal.user_id,
-                at=now,
-            )
-        )
-        data.update(key=payload.key, purpose=payload.purpose)
-    elif action is Action.COMMENT:
-        assert isinstance(payload, c.CommentInput)
-        note = payload.text
-        if principal.role in DESK_ROLES:
-            meet_target(t, T.COORDINATION_REPLY, now)  # the desk's recorded reply to the resident
-
+    ch = _Change(
+        t=ticket.model_copy(deep=True),
+        payload=payload,
+        principal=principal,
+        prop=prop,
+        now=now,
+        cal=DeskCalendar.from_property(prop),
+        note=getattr(payload, "note", None),
+    )
+    record = _FIELDS.get(row.action)
+    if record is not None:
+        record(ch)
+    t = ch.t
     if row.target is not None:
         t.status = row.target
-    if t.status in (Status.CLOSED, Status.VOIDED, Status.INVALID):
+    targets.on_action(
+        t,
+        row.action,
+        now,
+        ch.cal,
+        role=principal.role,
+        callback_needed=ch.callback_needed,
+        work_done=ch.work_done,
+    )
+    if t.status in FINAL_STATUSES:
         t.closed_at = now
         t.task_token = None
         t.awaiting = []
-    elif action is Action.REOPEN:
+    elif row.action is Action.REOPEN:
         t.closed_at = None
     t.updated_at = now
-    return t, data, note
+    return t, ch.data, ch.note
 
 
-__all__ = ["apply", "meet_target", "start_target"]
+__all__ = ["apply"]

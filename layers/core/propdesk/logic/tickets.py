@@ -161,6 +161,7 @@ class TicketService:
             channel=channel,
             status=status,
             created_by=principal.user_id,
+            recorded_by=principal.role if principal.role is Role.CALLCENTRE_AGENT else None,
             created_at=now,
             updated_at=now,
             **{k: v for k, v in fields.items() if v is not None},

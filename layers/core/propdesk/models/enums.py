@@ -91,6 +91,8 @@ class Action(StrEnum):
     ACCEPT = "accept"
     ARRIVE = "arrive"
     BOOK_APPOINTMENT = "book_appointment"
+    PAUSE = "pause"  # the desk: the resident is away; the clocks wait (with a reason)
+    RESUME = "resume"  # the desk: the resident is back; the clocks run again (with a reason)
     QUOTE = "quote"
     APPROVE_QUOTE = "approve_quote"
     REJECT_QUOTE = "reject_quote"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from propdesk.models.common import Cents, Id
 from propdesk.models.enums import (
@@ -116,6 +116,9 @@ class Ticket(BaseModel):
     expired_steps: dict[str, AwareDatetime] = Field(default_factory=dict)  # step action -> when it timed out
     workflow: str | None = None
     created_by: str
+    # Set when a call-centre agent recorded the order (its first response is accept & inspect, whatever
+    # the channel); other recorders are in the audit trail. Left out of the stored document when unset.
+    recorded_by: Role | None = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
     dispatched_at: AwareDatetime | None = None
@@ -131,6 +134,14 @@ class Ticket(BaseModel):
         """The earliest open SLA target: what the queues sort by."""
         due = [t.due_at for t in self.sla.values() if t.open]
         return min(due) if due else None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_recorder(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Every write stores the whole document: a key that says nothing is not paid for on each one.
+        data: dict[str, Any] = handler(self)
+        if data.get("recorded_by") is None:
+            data.pop("recorded_by", None)
+        return data
 
 
 class TicketEvent(BaseModel):

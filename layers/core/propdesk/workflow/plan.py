@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from propdesk import sla
+from propdesk import sla, targets
 from propdesk.calendar import DeskCalendar
-from propdesk.lifecycle import HANDLING, callback_required
+from propdesk.lifecycle import PAUSABLE, callback_required
 from propdesk.models.directory import Property
 from propdesk.models.enums import Action, Status, TicketKind
 from propdesk.models.ticket import SlaTarget, Ticket
@@ -29,20 +29,11 @@ MAX_FIRES = 6  # the schedule carried in the execution's state; the rest is reco
 QUOTE_REMINDER_AFTER = timedelta(days=1)
 SUBTASK_ESCALATION_AFTER = timedelta(hours=24)
 
-# Deadline targets: breached once when their due passes; the breach is recorded on the target.
-DEADLINES = (
-    T.ON_SITE,
-    T.ACCEPT_INSPECT,
-    T.SAME_DAY,
-    T.REWORK,
-    T.CALLBACK,
-    T.DESK_REPLY,
-    T.COORDINATION_CONTACT,
-    T.COORDINATION_REPLY,
-)
-# Recurring targets: each fire is a reminder, and the target moves to its next occurrence.
-RECURRING = (T.BUTLER_REPORT, T.COORDINATION_CHECK, T.COORDINATION_UPDATE)
-WORKING = HANDLING | {S.COORDINATION}
+RECURRING = targets.RECURRING
+WORKING = targets.WORKING
+# A long-lived execution is continued as a new one after this many timer runs, so that its history stays
+# bounded however long a coordination sheet stays open (every 4 desk hours a butler report fires).
+RESTART_AFTER_TIMERS = 40
 
 
 class Fire(BaseModel):
@@ -67,6 +58,8 @@ class Step(BaseModel):
     timeout_seconds: int = Field(ge=1)
     starts: list[SlaTarget] = Field(default_factory=list)  # targets the step runs that the ticket lacks
     stops: list[str] = Field(default_factory=list)  # recurring targets that no longer apply
+    timer_runs: int = Field(default=0, ge=0)  # timer runs of this execution so far, this step's planning included
+    restart: bool = False  # continue as a new execution before waiting (the history budget)
 
     @property
     def terminal(self) -> bool:
@@ -80,6 +73,7 @@ AUTO_CLOSE = "auto_close"
 def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
     """The step for the ticket's kind and status (the workflow's state diagram)."""
     status, kind = t.status, t.kind
+    callback_all = prop.settings.callback_all
     if not t.is_open:
         return END, []
     if status is S.NEEDS_IDENTIFICATION:
@@ -94,9 +88,19 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
         return "dispatch", [A.DISPATCH]
     if kind is TicketKind.COMPLAINT and status in (S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.COORDINATION):
         return "subtasks", [A.RESOLVE_SUBTASK]
+    name, awaiting = _work_phase(t, callback_all)
+    if t.paused_since is not None and status in targets.WORKING and kind in PAUSABLE:
+        # The held targets fire again once the resident is back: the step hears the end of the pause.
+        # (A pause needs no answer: a target's fire that finds it held simply plans the next step.)
+        awaiting = [*awaiting, A.RESUME]
+    return name, awaiting
+
+
+def _work_phase(t: Ticket, callback_all: bool) -> tuple[str, list[Action]]:
+    status, kind = t.status, t.kind
     if status in (S.DISPATCHED, S.ACCEPTED):
         first = _first_target(t)
-        if first is not None and first.breached and not _appointment_pending(t, first):
+        if first is not None and first.breached:
             return "appointment", [A.BOOK_APPOINTMENT]
         return "on_site", [A.ARRIVE, A.BOOK_APPOINTMENT]
     if status is S.QUOTED:
@@ -116,7 +120,7 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
             return "callback", [A.RECORD_CALLBACK]
         return "sign_off", [A.SIGN_OFF, A.REFUSE]
     if status is S.SIGNED_OFF:
-        if callback_required(t, prop.settings.callback_all):
+        if callback_required(t, callback_all):
             return "callback", [A.RECORD_CALLBACK]
         return AUTO_CLOSE, []
     if status is S.CALLBACK_DONE:
@@ -125,38 +129,17 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
 
 
 def _first_target(t: Ticket) -> SlaTarget | None:
-    target = t.sla.get(T.ACCEPT_INSPECT.value) or t.sla.get(T.ON_SITE.value)
-    return target if target is not None and target.open else None
-
-
-def _appointment_pending(t: Ticket, target: SlaTarget) -> bool:
-    """An appointment moved the target to the booked time: the technician is expected then."""
-    return t.appointment_at is not None and target.due_at == t.appointment_at
+    """The open first-response target (accept & inspect, or on site)."""
+    for name in targets.FIRST_RESPONSE:
+        target = t.sla.get(name.value)
+        if target is not None and target.open:
+            return target
+    return None
 
 
 def targets_to_start(t: Ticket, prop: Property, now: datetime) -> list[SlaTarget]:
     """Targets the workflow itself runs (not started by an action) that the ticket lacks."""
-    cal = DeskCalendar.from_property(prop)
-    wanted: list[SlaTarget] = []
-
-    def add(name: TargetName, start: datetime, due: datetime) -> None:
-        if name.value not in t.sla:
-            wanted.append(SlaTarget(name=name.value, started_at=start, due_at=due))
-
-    if t.status in (S.RECEIVED, S.CLASSIFIED) and t.kind in (
-        TicketKind.INQUIRY,
-        TicketKind.SUGGESTION,
-        TicketKind.COMPLAINT,
-    ):
-        add(T.DESK_REPLY, t.created_at, sla.due_at(T.DESK_REPLY, t.created_at, cal))
-    if t.status in WORKING and t.kind is not TicketKind.COMPLAINT:
-        start = t.dispatched_at or now
-        add(T.BUTLER_REPORT, start, sla.due_at(T.BUTLER_REPORT, start, cal))
-    if t.coordination_opened_at is not None and t.status in WORKING:
-        opened = t.coordination_opened_at
-        add(T.COORDINATION_CHECK, opened, sla.due_at(T.COORDINATION_CHECK, opened, cal))
-        add(T.COORDINATION_UPDATE, opened, sla.due_at(T.COORDINATION_UPDATE, opened, cal))
-    return wanted
+    return targets.started_by_workflow(t, DeskCalendar.from_property(prop), now)
 
 
 def recurring_to_stop(t: Ticket) -> list[str]:
@@ -166,8 +149,7 @@ def recurring_to_stop(t: Ticket) -> list[str]:
     return [name.value for name in RECURRING if name.value in t.sla and t.sla[name.value].open]
 
 
-def due_of(target: SlaTarget) -> datetime:
-    return sla.pause_adjusted(target.due_at, target.paused_seconds)
+due_of = targets.due_of
 
 
 def _fires(t: Ticket, prop: Property, name: str, since: datetime, after: datetime | None) -> list[Fire]:
@@ -179,30 +161,17 @@ def _fires(t: Ticket, prop: Property, name: str, since: datetime, after: datetim
     def later(at: datetime) -> bool:
         return after is None or at > after
 
-    relevant: set[TargetName] = {T.DESK_REPLY} if name in ("answer", "triage") else set()
-    if name in ("on_site", "appointment"):
-        relevant |= {T.ON_SITE, T.ACCEPT_INSPECT, T.SAME_DAY, T.REWORK}
-    if name in ("work", "route", "coordination"):
-        relevant |= {T.SAME_DAY, T.REWORK}
-    if name in ("callback",):
-        relevant |= {T.CALLBACK}
-    if t.coordination_opened_at is not None and t.status in WORKING:
-        relevant |= {T.COORDINATION_CONTACT, T.COORDINATION_REPLY, T.COORDINATION_CHECK, T.COORDINATION_UPDATE}
-    if t.status in WORKING and t.kind is not TicketKind.COMPLAINT:
-        relevant.add(T.BUTLER_REPORT)
-    for target_name in relevant:
-        target = open_targets.get(target_name.value)
-        if target is None:
-            continue
-        if target_name in RECURRING:
-            fires.append(Fire(at=target.due_at, timer=target_name.value))
-        elif not target.breached:
-            fires.append(Fire(at=due_of(target), timer=target_name.value, level=_breach_level(target_name)))
+    for target, rule in targets.firing(t):
+        if rule.fires is targets.Fires.REMIND:
+            fires.append(Fire(at=target.due_at, timer=target.name))
+        else:
+            fires.append(Fire(at=due_of(target), timer=target.name, level=rule.level))
     first = _first_target(t)
     if name == "appointment" and first is not None and first.breached:
         # Nobody booked the appointment after the alert: the manager hears of it.
-        duration = sla.ON_SITE.duration if first.name == T.ON_SITE.value else sla.ACCEPT_INSPECT.duration
-        at = due_of(first) + duration
+        clock = targets.RULES[TargetName(first.name)].clock
+        assert isinstance(clock, sla.WallClock)
+        at = due_of(first) + clock.duration
         if later(at):
             fires.append(Fire(at=at, timer="appointment_escalation", level=2))
     reply = open_targets.get(T.DESK_REPLY.value)
@@ -226,10 +195,6 @@ def _fires(t: Ticket, prop: Property, name: str, since: datetime, after: datetim
     return sorted(fires, key=lambda f: (f.at, f.timer))
 
 
-def _breach_level(name: TargetName) -> int:
-    return 2 if name is T.CALLBACK else 1
-
-
 def next_step(
     ticket: Ticket, prop: Property, now: datetime, previous: Step | None = None, *, fired_at: datetime | None = None
 ) -> Step:
@@ -243,6 +208,7 @@ def next_step(
         timeout = max(1, math.ceil((fires[0].at - now).total_seconds()))
     else:
         timeout = 60 if name in (END, AUTO_CLOSE) else IDLE_SECONDS
+    runs = (previous.timer_runs if previous is not None else 0) + (1 if fired_at is not None else 0)
     return Step(
         name=name,
         since=since,
@@ -251,7 +217,18 @@ def next_step(
         timeout_seconds=timeout,
         starts=starts,
         stops=recurring_to_stop(ticket),
+        timer_runs=runs,
+        restart=runs >= RESTART_AFTER_TIMERS and name not in (END, AUTO_CLOSE),
     )
 
 
-__all__ = ["AUTO_CLOSE", "END", "IDLE_SECONDS", "Fire", "Step", "next_step", "targets_to_start"]
+__all__ = [
+    "AUTO_CLOSE",
+    "END",
+    "IDLE_SECONDS",
+    "RESTART_AFTER_TIMERS",
+    "Fire",
+    "Step",
+    "next_step",
+    "targets_to_start",
+]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from propdesk import lifecycle, sla
+from propdesk import lifecycle, targets
 from propdesk.access import SYSTEM
 from propdesk.calendar import DeskCalendar
 from propdesk.errors import ActionNotAllowed
@@ -20,7 +20,7 @@ from propdesk.logic import actions
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
 from propdesk.models.enums import Action, Status
-from propdesk.models.ticket import SlaTarget, Ticket, TicketEvent
+from propdesk.models.ticket import Ticket, TicketEvent
 from propdesk.notices import Audience, Notice, NoticeKind
 from propdesk.sla import TargetName
 from propdesk.workflow.plan import Fire, Step, due_of
@@ -34,6 +34,7 @@ WORKFLOW_ACTOR = "workflow"
 _NOTICES: dict[str, tuple[NoticeKind, list[Audience]]] = {
     T.ON_SITE.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),
     T.ACCEPT_INSPECT.value: (K.ACCEPT_OVERDUE, [AU.DISPATCHER, AU.DESK]),
+    T.APPOINTMENT.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),  # not on site at the booked time
     T.SAME_DAY.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
     T.REWORK.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
     T.CALLBACK.value: (K.CALLBACK_OVERDUE, [AU.MANAGER]),
@@ -100,16 +101,15 @@ def _fire_one(out: Outcome, prop: Property, due: Fire, at: datetime) -> None:
         if sub is None or sub.status != "open":
             return
         params["department"] = department
-    elif target is not None and timer in (
-        n.value for n in (T.BUTLER_REPORT, T.COORDINATION_CHECK, T.COORDINATION_UPDATE)
-    ):
+    elif target is not None and timer in (n.value for n in targets.RECURRING):
         if not target.open or target.due_at > at:
             return  # already moved on by an earlier run of this fire
-        _advance(t, prop, target)
+        previous = target.due_at
+        target.started_at, target.due_at = previous, targets.next_reminder(t, target, DeskCalendar.from_property(prop))
         params["next_due_at"] = target.due_at.isoformat()
     elif target is not None:
-        if not target.open or target.breached or due_of(target) > at:
-            return  # met, already breached, or moved later (an appointment, a pause) since the step was planned
+        if not target.open or target.breached or due_of(target) > at or targets.paused(t, target):
+            return  # met, already breached, moved later or held by a pause since the step was planned
         target.breached = True
         target.breach_seconds = max(0, math.ceil((at - due_of(target)).total_seconds()))
         params["breach_seconds"] = target.breach_seconds
@@ -145,33 +145,12 @@ def _still_due(t: Ticket, timer: str) -> bool:
     if timer in ("quote_reminder", "quote_expiry"):
         return t.status is Status.QUOTED
     if timer == "appointment_escalation":
-        first = t.sla.get(T.ACCEPT_INSPECT.value) or t.sla.get(T.ON_SITE.value)
-        return first is not None and first.open and first.breached
+        first = [t.sla[n.value] for n in targets.FIRST_RESPONSE if n.value in t.sla]
+        return any(f.open and f.breached for f in first)
     if timer == "reply_escalation":
         reply = t.sla.get(T.DESK_REPLY.value)
         return reply is not None and reply.open
     return timer not in _NOTICES  # a target-kept timer whose target is gone: nothing to do
-
-
-def _advance(t: Ticket, prop: Property, target: SlaTarget) -> None:
-    """Move a recurring reminder to its next occurrence after the one that fired."""
-    cal = DeskCalendar.from_property(prop)
-    previous = target.due_at
-    if target.name == T.BUTLER_REPORT.value:
-        if t.status is Status.COORDINATION:
-            # A coordination sheet may stay open for weeks; its butler reports are called once a desk day
-            # (the sheet's own checks carry the progress) so the history stays bounded.
-            nxt = cal.next_desk_start(previous + timedelta(days=1))
-        else:
-            nxt = cal.add_desk_time(previous, sla.BUTLER_REPORT.duration)
-    else:
-        opened = t.coordination_opened_at or target.started_at
-        every = 3 if target.name == T.COORDINATION_CHECK.value else 5
-        n = 1
-        while cal.calendar_reminder(opened, every, n) <= previous and n < 1000:
-            n += 1
-        nxt = cal.calendar_reminder(opened, every, n)
-    target.started_at, target.due_at = previous, nxt
 
 
 def _system_action(

@@ -1,0 +1,164 @@
+"""The timers' rule book, driven through the lifecycle table and `actions.apply` as the API drives them.
+
+Every due time below is written by hand as a local wall-clock time (Shanghai, desk 08:00-21:00) from
+DOMAIN.md's "How each timer is counted"; none is computed by the code under test.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from propdesk import lifecycle, targets
+from propdesk.access import SYSTEM, Principal
+from propdesk.logic import actions
+from propdesk.logic import commands as c
+from propdesk.models.directory import Property
+from propdesk.models.enums import Action, Channel, Role, Status, TicketKind
+from propdesk.models.ticket import Ticket
+from propdesk.sla import TargetName
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PROP = Property(id="SUN", code="SUN", name="Sunshine")
+DESK = Principal(user_id="desk", role=Role.DESK_AGENT, property_id="SUN")
+TECH = Principal(user_id="tech", role=Role.TECHNICIAN, property_id="SUN")
+RESIDENT = Principal(user_id="zhang", role=Role.RESIDENT, property_id="SUN")
+CALLCENTRE = Principal(user_id="hotline", role=Role.CALLCENTRE_AGENT, property_id=None)
+
+_INPUTS: dict[Action, type[Any]] = {
+    Action.CLASSIFY: c.ClassifyInput,
+    Action.DISPATCH: c.DispatchInput,
+    Action.ACCEPT: c.NoteInput,
+    Action.ARRIVE: c.NoteInput,
+    Action.BOOK_APPOINTMENT: c.AppointmentInput,
+    Action.PAUSE: c.ReasonInput,
+    Action.RESUME: c.ReasonInput,
+    Action.START: c.NoteInput,
+    Action.COMPLETE: c.CompleteInput,
+    Action.RESOLVE_SUBTASK: c.ResolveSubtaskInput,
+    Action.SIGN_OFF: c.SignOffInput,
+    Action.REFUSE: c.ReasonInput,
+    Action.RECORD_CALLBACK: c.CallbackInput,
+    Action.CLOSE: c.CloseInput,
+    Action.VOID: c.ReasonInput,
+    Action.COORDINATE: c.CoordinateInput,
+}
+
+
+def sh(day: int, hour: int, minute: int = 0) -> datetime:
+    """A local wall-clock time in Shanghai, November 2026 (the 23rd is a Monday)."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def new_ticket(kind: TicketKind = TicketKind.REPAIR, **fields: object) -> Ticket:
+    base: dict[str, object] = {
+        "id": "t_1",
+        "number": "SUN-20261123-0001",
+        "property_id": "SUN",
+        "kind": kind,
+        "channel": Channel.APP,
+        "status": Status.RECEIVED,
+        "description": "漏水",
+        "created_by": "zhang",
+        "recorded_by": Role.RESIDENT,
+        "created_at": sh(23, 10, 0),
+        "updated_at": sh(23, 10, 0),
+    }
+    return Ticket.model_validate(base | fields)
+
+
+def act(t: Ticket, who: Principal, action: Action, at: datetime, **body: object) -> Ticket:
+    """One action as the API takes it: the lifecycle table decides, `actions.apply` does it."""
+    row = lifecycle.transition_for(t, action, who.role, PROP.settings.callback_all)
+    payload = _INPUTS[action].model_validate(body)
+    updated, _data, _note = actions.apply(t, row, payload, who, PROP, at)
+    return updated
+
+
+def dispatched(t: Ticket | None = None, at: datetime | None = None) -> Ticket:
+    t = act(t or new_ticket(), DESK, Action.CLASSIFY, sh(23, 10, 0), department="engineering")
+    return act(t, DESK, Action.DISPATCH, at or sh(23, 10, 5), assignee_id="tech")
+
+
+def due(t: Ticket, name: str) -> datetime:
+    return targets.due_of(t.sla[name])
+
+
+# ---- the rule book ----------------------------------------------------------------------------------
+
+
+def test_every_timer_has_exactly_one_rule():
+    assert set(targets.RULES) == set(TargetName)
+    assert targets.RECURRING == (
+        TargetName.COORDINATION_CHECK,
+        TargetName.COORDINATION_UPDATE,
+        TargetName.BUTLER_REPORT,
+    )
+
+
+# ---- callback from completion -----------------------------------------------------------------------
+
+
+def _completed(t: Ticket, at: datetime) -> Ticket:
+    """Accepted 10:10, on site 10:15, started 10:20, completed at `at`."""
+    t = act(t, TECH, Action.ACCEPT, sh(23, 10, 10))
+    t = act(t, TECH, Action.ARRIVE, sh(23, 10, 15))
+    t = act(t, TECH, Action.START, sh(23, 10, 20))
+    return act(t, TECH, Action.COMPLETE, at, notes="修好了")
+
+
+def test_the_callback_is_due_24_hours_after_completion_not_sign_off():
+    t = _completed(dispatched(), sh(23, 11, 0))
+    t = act(t, RESIDENT, Action.SIGN_OFF, sh(23, 18, 30), rating=2)  # unsatisfied: a callback is required
+    callback = t.sla["callback"]
+    assert callback.started_at == sh(23, 11, 0)
+    assert due(t, "callback") == sh(24, 11, 0)
+
+
+def test_after_rework_the_callback_counts_from_the_last_completion():
+    t = _completed(dispatched(), sh(23, 11, 0))
+    t = act(t, RESIDENT, Action.REFUSE, sh(23, 12, 0), reason="还在漏水")
+    assert due(t, "rework") == sh(23, 21, 0)  # finished again the same desk day
+    t = act(t, TECH, Action.START, sh(23, 14, 0))
+    t = act(t, TECH, Action.COMPLETE, sh(23, 16, 45))
+    assert t.sla["rework"].met_at == sh(23, 16, 45) and not t.sla["rework"].breached
+    t = act(t, RESIDENT, Action.SIGN_OFF, sh(24, 9, 0), rating=3)
+    assert due(t, "callback") == sh(24, 16, 45)
+
+
+def test_a_complaints_callback_is_due_24_hours_after_its_last_sub_task():
+    t = act(new_ticket(TicketKind.COMPLAINT), DESK, Action.CLASSIFY, sh(23, 10, 0))
+    t = act(t, DESK, Action.DISPATCH, sh(23, 10, 5), departments=["engineering", "cleaning"])
+    t = act(t, DESK, Action.RESOLVE_SUBTASK, sh(23, 15, 0), department="engineering", outcome="done")
+    t = act(t, DESK, Action.RESOLVE_SUBTASK, sh(24, 9, 30), department="cleaning", outcome="rejected")
+    assert t.status is Status.COMPLETED and due(t, "callback") == sh(25, 9, 30)
+
+
+# ---- complaints and closed tickets ------------------------------------------------------------------
+
+
+def test_complaints_carry_no_first_response_target():
+    t = act(new_ticket(TicketKind.COMPLAINT, channel=Channel.CALL_CENTRE), DESK, Action.CLASSIFY, sh(23, 10, 0))
+    t = act(t, DESK, Action.DISPATCH, sh(23, 10, 5), departments=["engineering"])
+    assert "on_site" not in t.sla and "accept_inspect" not in t.sla
+    assert due(t, "same_day") == sh(23, 21, 0)
+
+
+@pytest.mark.parametrize(
+    ("action", "who", "body"),
+    [(Action.VOID, DESK, {"reason": "重复报修"}), (Action.CLOSE, SYSTEM, {"reason": "stale"})],
+)
+def test_no_target_stays_open_on_a_closed_ticket(action, who, body):
+    t = dispatched()  # on site due 10:20, same day due 21:00
+    t = act(t, who, action, sh(23, 10, 50), **body)
+    assert t.status.value in ("voided", "closed")
+    assert all(not target.open for target in t.sla.values())
+    on_site, same_day = t.sla["on_site"], t.sla["same_day"]
+    # The on-site due had passed: breached by 30 minutes; the same-day due had not
+    assert on_site.met_at == t.closed_at == sh(23, 10, 50)
+    assert on_site.breached and on_site.breach_seconds == 30 * 60
+    assert same_day.met_at == sh(23, 10, 50) and not same_day.breached
+    assert t.next_due() is None
