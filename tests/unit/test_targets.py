@@ -162,3 +162,71 @@ def test_no_target_stays_open_on_a_closed_ticket(action, who, body):
     assert on_site.breached and on_site.breach_seconds == 30 * 60
     assert same_day.met_at == sh(23, 10, 50) and not same_day.breached
     assert t.next_due() is None
+
+
+# ---- appointments -------------------------------------------------------------------------------------
+
+
+def test_booking_within_the_on_site_target_meets_it_and_the_appointment_runs_its_own():
+    t = dispatched()  # 10:05: on site due 10:20
+    assert due(t, "on_site") == sh(23, 10, 20)
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 10, 12), appointment_at=sh(23, 14, 0).isoformat())
+    on_site = t.sla["on_site"]
+    assert on_site.met_at == sh(23, 10, 12) and not on_site.breached
+    assert due(t, "appointment") == sh(23, 14, 0)
+    # The technician comes ten minutes after the booked time: the appointment is met late, apart
+    t = act(t, TECH, Action.ACCEPT, sh(23, 13, 0))
+    t = act(t, TECH, Action.ARRIVE, sh(23, 14, 10))
+    appointment = t.sla["appointment"]
+    assert appointment.met_at == sh(23, 14, 10) and appointment.breached and appointment.breach_seconds == 600
+    assert not t.sla["on_site"].breached
+
+
+def test_an_appointment_booked_before_dispatch_is_honoured():
+    t = act(new_ticket(), DESK, Action.CLASSIFY, sh(23, 10, 0), department="engineering")
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 10, 2), appointment_at=sh(23, 15, 0).isoformat())
+    t = act(t, DESK, Action.DISPATCH, sh(23, 10, 5), assignee_id="tech")
+    # No fresh 15-minute target against the agreed visit: the appointment is the target
+    assert "on_site" not in t.sla and "accept_inspect" not in t.sla
+    assert due(t, "appointment") == sh(23, 15, 0)
+    # The wait for the resident (10:05-15:00, all desk time) moves the same-day due by 4 h 55 min of desk time
+    assert due(t, "same_day") == sh(24, 12, 55)
+
+
+def test_rebooking_replaces_the_appointment_time():
+    t = dispatched()
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 10, 12), appointment_at=sh(23, 14, 0).isoformat())
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 13, 30), appointment_at=sh(24, 9, 0).isoformat())
+    assert due(t, "appointment") == sh(24, 9, 0) and t.sla["appointment"].open
+
+
+# ---- accept & inspect -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "channel", "recorded_by"),
+    [
+        (TicketKind.WARRANTY, Channel.APP, Role.RESIDENT),
+        (TicketKind.REPAIR, Channel.CALL_CENTRE, None),  # the 400 hotline, recorded by the intake channel
+        (TicketKind.REPAIR, Channel.PHONE, Role.CALLCENTRE_AGENT),  # a call-centre agent, whatever channel
+        (TicketKind.HOUSEHOLD_SERVICE, Channel.CALL_CENTRE, None),
+    ],
+)
+def test_warranty_and_call_centre_orders_get_accept_and_inspect_instead_of_on_site(kind, channel, recorded_by):
+    t = dispatched(new_ticket(kind, channel=channel, recorded_by=recorded_by))
+    assert "on_site" not in t.sla
+    assert due(t, "accept_inspect") == sh(23, 10, 35)
+
+
+def test_a_desk_agents_phone_order_gets_on_site():
+    t = dispatched(new_ticket(channel=Channel.PHONE, recorded_by=None))
+    assert "accept_inspect" not in t.sla and due(t, "on_site") == sh(23, 10, 20)
+
+
+def test_accept_and_inspect_is_met_by_being_on_site_not_by_accepting_alone():
+    t = dispatched(new_ticket(TicketKind.WARRANTY))  # 10:05: due 10:35
+    t = act(t, TECH, Action.ACCEPT, sh(23, 10, 10))
+    assert t.sla["accept_inspect"].open
+    t = act(t, TECH, Action.ARRIVE, sh(23, 10, 40))
+    target = t.sla["accept_inspect"]
+    assert target.met_at == sh(23, 10, 40) and target.breached and target.breach_seconds == 5 * 60

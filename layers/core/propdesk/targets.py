@@ -212,15 +212,17 @@ def on_action(
 
 def _dispatched(t: Ticket, at: datetime, cal: DeskCalendar) -> None:
     """The first dispatch starts the first-response and same-day targets; an appointment already booked stands."""
-    if t.appointment_at is not None and t.appointment_at > at and t.kind is not TicketKind.COMPLAINT:
+    booked = t.appointment_at if t.appointment_at is not None and t.appointment_at > at else None
+    if T.SAME_DAY.value not in t.sla:
+        start(t, T.SAME_DAY, at, cal)
+    if booked is not None and t.kind is not TicketKind.COMPLAINT:
         if T.APPOINTMENT.value not in t.sla:
-            start(t, T.APPOINTMENT, at, cal, due=t.appointment_at)
+            start(t, T.APPOINTMENT, at, cal, due=booked)
+            _move_paused(t, at, booked, cal)  # the work waits for the resident until the booked time
     else:
         first = first_response(t)
         if first is not None and not any(n.value in t.sla for n in FIRST_RESPONSE):
             start(t, first, at, cal)
-    if T.SAME_DAY.value not in t.sla:
-        start(t, T.SAME_DAY, at, cal)
 
 
 def _appointment_booked(t: Ticket, at: datetime, cal: DeskCalendar) -> None:

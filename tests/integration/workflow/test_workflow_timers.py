@@ -180,3 +180,46 @@ def test_two_failed_plans_in_a_week_call_a_joint_meeting(flow, world, clock):
     assert meeting["level"] == 2 and meeting["audience"] == ["desk", "dispatcher", "manager"]
     assert flow.ticket(tid).coordination_failed_plans == 2
     assert flow.notices(tid, "coordination_reply_due") == [] and flow.notices(tid, "coordination_contact_due") == []
+
+
+def test_an_appointment_booked_before_dispatch_is_honoured_and_not_escalated(flow, world, clock):
+    desk, tech = world["desk"], world["tech"]
+    tid = flow.create(world["zhang"], description="热水器不热")
+    clock.advance(minutes=2)
+    flow.act(tid, desk, "classify", {"paid": False, "department": "engineering"})
+    # The resident is only home at 15:00: the desk books it before dispatching (10:02)
+    flow.act(tid, desk, "book_appointment", {"appointment_at": sh(23, 15, 0).isoformat()})
+    clock.advance(minutes=3)
+    flow.act(tid, desk, "dispatch", {"assignee_id": "tech", "department": "engineering"})
+    ticket = flow.ticket(tid)
+    assert "on_site" not in ticket.sla and ticket.sla["appointment"].due_at == sh(23, 15, 0)
+    # Sixteen minutes after dispatch nobody is told to book what is already booked
+    flow.run_until(tid, sh(23, 10, 21))
+    assert flow.notices(tid, "on_site_overdue") == []
+    # Not on site at the booked time: the dispatcher and the desk hear of it at 15:00
+    flow.run_until(tid, sh(23, 15, 1))
+    [late] = flow.wait_notice(tid, "on_site_overdue")
+    assert late["at"].startswith("2026-11-23T07:00") and late["params"]["timer"] == "appointment"
+    flow.idle(tid)
+    flow.act(tid, tech, "accept")
+    flow.act(tid, tech, "arrive")
+    appointment = flow.ticket(tid).sla["appointment"]
+    assert appointment.breached and appointment.met_at == clock.current
+
+
+def test_a_call_centre_agents_order_is_accepted_and_inspected_within_30_minutes(flow, world, clock):
+    callcentre, desk, tech = world["callcentre"], world["desk"], world["tech"]
+    # Recorded by the 400 hotline's agent, who chose the phone channel
+    tid = flow.create_for(callcentre, kind="repair", channel="phone", description="楼道灯不亮", resident_id="zhang")
+    clock.advance(minutes=5)
+    flow.act(tid, desk, "classify", {"paid": False, "department": "engineering"})
+    flow.act(tid, desk, "dispatch", {"assignee_id": "tech", "department": "engineering"})
+    ticket = flow.ticket(tid)
+    assert "on_site" not in ticket.sla and ticket.sla["accept_inspect"].due_at == sh(23, 10, 35)
+    # Accepting is not inspecting: at 10:35 the order is still overdue
+    clock.advance(minutes=10)
+    flow.act(tid, tech, "accept")
+    flow.run_until(tid, sh(23, 10, 36))
+    [alert] = flow.wait_notice(tid, "accept_overdue")
+    assert alert["audience"] == ["dispatcher", "desk"]
+    assert flow.ticket(tid).sla["accept_inspect"].breached is True
