@@ -14,6 +14,7 @@ import pytest
 
 from propdesk import lifecycle, targets
 from propdesk.access import SYSTEM, Principal
+from propdesk.errors import ActionNotAllowed
 from propdesk.logic import actions
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
@@ -230,3 +231,60 @@ def test_accept_and_inspect_is_met_by_being_on_site_not_by_accepting_alone():
     t = act(t, TECH, Action.ARRIVE, sh(23, 10, 40))
     target = t.sla["accept_inspect"]
     assert target.met_at == sh(23, 10, 40) and target.breached and target.breach_seconds == 5 * 60
+
+
+# ---- pauses: the resident away ----------------------------------------------------------------------------
+
+
+def _in_progress() -> Ticket:
+    t = dispatched()
+    t = act(t, TECH, Action.ACCEPT, sh(23, 10, 10))
+    t = act(t, TECH, Action.ARRIVE, sh(23, 10, 15))
+    return act(t, TECH, Action.START, sh(23, 10, 20))
+
+
+def test_a_pause_moves_a_same_day_due_by_the_desk_time_inside_it():
+    t = act(_in_progress(), DESK, Action.PAUSE, sh(23, 11, 0), reason="业主临时外出")
+    assert t.paused_since == sh(23, 11, 0)
+    t = act(t, DESK, Action.RESUME, sh(23, 14, 0), reason="业主已回家")
+    # Three desk hours inside the pause: 21:00 plus three desk hours is 11:00 the next morning
+    assert t.paused_since is None and due(t, "same_day") == sh(24, 11, 0)
+
+
+def test_a_pause_over_the_night_counts_only_its_desk_hours():
+    t = act(_in_progress(), DESK, Action.PAUSE, sh(23, 20, 0), reason="业主出差")
+    t = act(t, DESK, Action.RESUME, sh(24, 9, 0), reason="业主回来了")
+    # 20:00-21:00 and 08:00-09:00: two desk hours, so 21:00 becomes 10:00 (never a night-time due)
+    assert due(t, "same_day") == sh(24, 10, 0)
+
+
+def test_a_pause_moves_wall_clock_targets_by_wall_time_and_desk_time_targets_by_desk_time():
+    t = act(_in_progress(), DESK, Action.COORDINATE, sh(23, 10, 30))
+    # Engineering contacts the resident within half a desk day (6.5 desk hours); the desk replies within 24 h
+    assert due(t, "coordination_contact") == sh(23, 17, 0)
+    assert due(t, "coordination_reply") == sh(24, 10, 30)
+    t = act(t, DESK, Action.PAUSE, sh(23, 11, 0), reason="业主出差")
+    t = act(t, DESK, Action.RESUME, sh(24, 9, 0), reason="业主回来了")
+    # The pause holds 22 wall hours and 11 desk hours (11:00-21:00, 08:00-09:00)
+    assert due(t, "coordination_reply") == sh(25, 8, 30)
+    assert due(t, "coordination_contact") == sh(24, 15, 0)  # 17:00 + 11 desk hours: 21:00 on the 23rd, then 15:00
+    assert t.paused_seconds == 22 * 3600
+
+
+def test_the_desk_pause_is_refused_twice_and_resume_needs_a_running_pause():
+    t = _in_progress()
+    with pytest.raises(ActionNotAllowed, match="allowed now"):
+        act(t, DESK, Action.RESUME, sh(23, 11, 0), reason="业主回来了")
+    t = act(t, DESK, Action.PAUSE, sh(23, 11, 0), reason="业主出差")
+    with pytest.raises(ActionNotAllowed, match="allowed now"):
+        act(t, DESK, Action.PAUSE, sh(23, 12, 0), reason="又出门了")
+
+
+def test_arriving_ends_the_pause_and_a_target_met_in_a_pause_is_judged_against_the_moved_due():
+    t = dispatched()  # on site due 10:20
+    t = act(t, DESK, Action.PAUSE, sh(23, 10, 10), reason="业主不在家")
+    t = act(t, TECH, Action.ACCEPT, sh(23, 10, 30))
+    t = act(t, TECH, Action.ARRIVE, sh(23, 10, 40))  # 30 minutes of pause: due 10:50, met at 10:40
+    on_site = t.sla["on_site"]
+    assert t.paused_since is None and on_site.met_at == sh(23, 10, 40) and not on_site.breached
+    assert due(t, "on_site") == sh(23, 10, 50)

@@ -146,6 +146,18 @@ def test_a_pause_moves_a_deadline_fire():
     assert same_day.at == t.sla["same_day"].due_at + timedelta(hours=1)
 
 
+def test_a_target_held_by_the_resident_away_pause_does_not_fire_and_the_step_hears_the_resume():
+    # Dispatched 10:00 Shanghai, on site due 10:15; the desk paused the clocks at 10:05
+    t = dispatched(paused_since=NOW + timedelta(minutes=5))
+    step = next_step(t, PROP, NOW + timedelta(minutes=5))
+    assert step.awaiting == [Action.ARRIVE, Action.BOOK_APPOINTMENT, Action.RESUME]
+    assert "on_site" not in [f.timer for f in step.fires] and "same_day" not in [f.timer for f in step.fires]
+    # A fire planned before the pause finds the target held: nothing is breached, nobody is told
+    planned = next_step(dispatched(), PROP, NOW)
+    out = fire(t, PROP, planned, NOW + timedelta(minutes=15))
+    assert out.events == [] and out.notices == [] and not out.ticket.sla["on_site"].breached
+
+
 def test_quote_is_reminded_after_a_day_and_expires_after_the_propertys_days():
     t = ticket(status=Status.QUOTED, paid=True, quote_cents=1000)
     step = next_step(t, PROP, NOW)

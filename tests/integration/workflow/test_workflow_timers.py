@@ -223,3 +223,30 @@ def test_a_call_centre_agents_order_is_accepted_and_inspected_within_30_minutes(
     [alert] = flow.wait_notice(tid, "accept_overdue")
     assert alert["audience"] == ["dispatcher", "desk"]
     assert flow.ticket(tid).sla["accept_inspect"].breached is True
+
+
+def test_the_resident_away_pause_holds_the_same_day_target_until_the_desk_ends_it(flow, world, clock):
+    desk, tech = world["desk"], world["tech"]
+    tid = _dispatched(flow, world, clock)  # 10:05
+    for action in ("accept", "arrive", "start"):
+        flow.act(tid, tech, action)
+    clock.current = sh(23, 10, 30)
+    # The resident has to leave: the desk pauses the clocks with the reason
+    flow.act(tid, desk, "pause", {"reason": "业主临时出差，明早回来"})
+    assert flow.ticket(tid).paused_since == sh(23, 10, 30)
+    # The day closes while the resident is away: nothing is missed, nothing becomes a coordination sheet
+    flow.run_until(tid, sh(23, 21, 30))
+    assert flow.notices(tid, "same_day_missed") == [] and flow.ticket(tid).status == "in_progress"
+    # The resident is back at 09:00: the step hears it at once
+    clock.current = sh(24, 9, 0)
+    flow.act(tid, desk, "resume", {"reason": "业主已回家"})
+    ticket = flow.ticket(tid)
+    # 10.5 desk hours on the 23rd and one on the 24th stood inside the pause: 21:00 on the 23rd + 11.5 desk hours
+    same_day = ticket.sla["same_day"]
+    assert ticket.paused_since is None
+    assert same_day.due_at + timedelta(seconds=same_day.paused_seconds) == sh(24, 19, 30)
+    flow.run_until(tid, sh(24, 19, 31))
+    [missed] = flow.wait_notice(tid, "same_day_missed")
+    assert missed["at"].startswith("2026-11-24T11:30")  # 19:30 in Shanghai
+    events = [(e.action, e.note) for e in flow.timeline(tid) if e.action in ("pause", "resume")]
+    assert events == [("pause", "业主临时出差，明早回来"), ("resume", "业主已回家")]
