@@ -288,3 +288,21 @@ def test_arriving_ends_the_pause_and_a_target_met_in_a_pause_is_judged_against_t
     on_site = t.sla["on_site"]
     assert t.paused_since is None and on_site.met_at == sh(23, 10, 40) and not on_site.breached
     assert due(t, "on_site") == sh(23, 10, 50)
+
+
+# ---- the butler's report ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Status.IN_PROGRESS, Status.COORDINATION])
+def test_the_butler_reports_every_four_desk_hours_coordination_sheets_included(status):
+    from propdesk.calendar import DeskCalendar
+
+    t = _in_progress().model_copy(update={"status": status, "coordination_opened_at": sh(23, 21, 0)})
+    [butler] = [s for s in targets.started_by_workflow(t, DeskCalendar(), sh(23, 10, 20)) if s.name == "butler_report"]
+    assert butler.due_at == sh(23, 14, 5)  # dispatched 10:05
+    dues = []
+    for _ in range(4):
+        butler.due_at = targets.next_reminder(t, butler, DeskCalendar())
+        dues.append(butler.due_at)
+    # 18:05; then 2 h 55 min to the 21:00 close and 1 h 05 min the next morning; then every 4 desk hours
+    assert dues == [sh(23, 18, 5), sh(24, 9, 5), sh(24, 13, 5), sh(24, 17, 5)]

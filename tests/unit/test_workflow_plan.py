@@ -214,3 +214,23 @@ def test_a_warranty_order_not_accepted_in_30_minutes_alerts_dispatcher_and_desk(
     out = fire(t, PROP, step, NOW + timedelta(minutes=31))
     assert out.ticket.sla["accept_inspect"].breach_seconds == 60
     assert [n.kind for n in out.notices] == ["accept_overdue"]
+
+
+def test_an_execution_continues_as_a_new_one_after_sixty_timer_runs():
+    # A coordination sheet's reminders keep firing for weeks; each timer run is counted on the plan
+    t = dispatched(status=Status.COORDINATION, coordination_opened_at=NOW)
+    step = next_step(t, PROP, NOW)
+    for run in range(1, 61):
+        step = next_step(t, PROP, NOW, step, fired_at=NOW)
+        assert step.timer_runs == run and step.restart is (run == 60)
+    # A person's answer plans afresh from the ticket and is not a timer run
+    assert next_step(t, PROP, NOW).timer_runs == 0
+
+
+def test_the_state_machine_of_an_execution():
+    from propdesk.workflow.engine import state_machine_of
+
+    execution = "arn:aws:states:ap-east-1:123456789012:execution:propdesk-ticket-prod:t_1-c42"
+    assert state_machine_of(execution) == "arn:aws:states:ap-east-1:123456789012:stateMachine:propdesk-ticket-prod"
+    with pytest.raises(ValueError, match="not an execution"):
+        state_machine_of("arn:aws:states:ap-east-1:123456789012:stateMachine:propdesk-ticket-prod")

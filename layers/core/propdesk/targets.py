@@ -355,9 +355,7 @@ def next_reminder(t: Ticket, target: SlaTarget, cal: DeskCalendar) -> datetime:
     """A recurring reminder's next due after the one that fired (every 4 desk hours; every 3 or 5 days)."""
     previous = target.due_at
     if target.name == T.BUTLER_REPORT.value:
-        if t.status is S.COORDINATION:
-            # A coordination sheet may stay open for weeks; its butler reports are called once a desk day.
-            return cal.next_desk_start(previous + timedelta(days=1))
+        # Every 4 desk hours for as long as the job is open, coordination sheets included.
         return cal.add_desk_time(previous, sla.BUTLER_REPORT.duration)
     opened = t.coordination_opened_at or target.started_at
     check = target.name == T.COORDINATION_CHECK.value

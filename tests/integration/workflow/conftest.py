@@ -126,16 +126,17 @@ class WorkflowHarness:
             time.sleep(0.01)
         raise AssertionError(f"timed out waiting for {what}")
 
-    def idle(self, tid: str, after: int = 0) -> int:
+    def idle(self, tid: str, after: int = 0, of: str | None = None) -> int:
         """Until the execution waits in a step (its token stored) or has ended, with more than `after`
-        history events; returns how many it has."""
+        history events (counted in execution `of` when given: a new execution continuing it starts afresh);
+        returns how many it has."""
 
         def waiting() -> int:
             execution = self.execution(tid)
             if execution is None:
                 return 0
             count, last, status = _peek(execution)
-            if count <= after:
+            if count <= after and (of is None or execution == of):
                 return 0
             return count if last == "TaskSubmitted" or status != "RUNNING" else 0
 
@@ -182,7 +183,7 @@ class WorkflowHarness:
             if at > until:
                 break
             self.clock.current = max(self.clock.current, at)
-            self.idle(tid, after=seen)
+            self.idle(tid, after=seen, of=self.execution(tid))
             fired += 1
         self.clock.current = max(self.clock.current, until)
         return fired

@@ -22,6 +22,14 @@ def workflow_arn(arn: str | None = None) -> str | None:
     return arn or os.environ.get("TICKET_WORKFLOW_ARN") or None
 
 
+def state_machine_of(execution_arn: str) -> str:
+    """The state machine an execution runs (…:execution:<machine>:<name> -> …:stateMachine:<machine>)."""
+    parts = execution_arn.split(":")
+    if len(parts) < 8 or parts[5] != "execution":
+        raise ValueError(f"not an execution ARN: {execution_arn}")
+    return ":".join([*parts[:5], "stateMachine", parts[6]])
+
+
 _GONE = {"TaskDoesNotExist", "TaskTimedOut", "InvalidToken"}
 
 

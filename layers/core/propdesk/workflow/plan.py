@@ -33,7 +33,7 @@ RECURRING = targets.RECURRING
 WORKING = targets.WORKING
 # A long-lived execution is continued as a new one after this many timer runs, so that its history stays
 # bounded however long a coordination sheet stays open (every 4 desk hours a butler report fires).
-RESTART_AFTER_TIMERS = 40
+RESTART_AFTER_TIMERS = 60  # about 11 history events each: room left under 1,000 for the human steps
 
 
 class Fire(BaseModel):

@@ -119,7 +119,21 @@ class WorkflowService:
         self._tell(outcome.notices)
         if not outcome.ticket.is_open:
             raise TicketFinished(f"ticket {ticket_id} is {outcome.ticket.status.value}")
-        return next_step(outcome.ticket, prop, at, step, fired_at=at)
+        following = next_step(outcome.ticket, prop, at, step, fired_at=at)
+        if following.restart:
+            self._continue_as_new(outcome.ticket, following)
+        return following
+
+    def _continue_as_new(self, ticket: Ticket, step: Step) -> None:
+        """Go on in a new execution with the same plan, and end this one: a sheet open for weeks keeps every
+        reminder while each execution's history stays bounded. Stays in this one if the new cannot start."""
+        if not ticket.workflow:
+            return
+        fresh = step.model_copy(update={"timer_runs": 0, "restart": False})
+        payload = {"ticket_id": ticket.id, "step": {"plan": fresh.model_dump(mode="json"), "answer": "continue"}}
+        name = f"{ticket.id}-c{ticket.version}"
+        if engine.start(engine.state_machine_of(ticket.workflow), name, payload) is not None:
+            raise TicketFinished(f"ticket {ticket.id} continues in execution {name}")
 
     def _auto_close(self, ticket_id: str) -> None:
         """Close as the system (signed off without a callback due, callback recorded, quick task)."""
