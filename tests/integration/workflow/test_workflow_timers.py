@@ -258,3 +258,24 @@ def test_the_resident_away_pause_holds_the_same_day_target_until_the_desk_ends_i
     assert missed["at"].startswith("2026-11-24T11:30")  # 19:30 in Shanghai
     events = [(e.action, e.note) for e in flow.timeline(tid) if e.action in ("pause", "resume")]
     assert events == [("pause", "业主临时出差，明早回来"), ("resume", "业主已回家")]
+
+
+def test_an_unmet_first_response_still_fires_after_the_day_closed_into_a_coordination_sheet(flow, world, clock):
+    desk = world["desk"]
+    clock.current = sh(23, 20, 45)
+    tid = flow.create(world["zhang"], description="水管爆了")
+    flow.act(tid, desk, "classify", {"paid": False, "department": "engineering"})
+    clock.current = sh(23, 20, 50)
+    flow.act(tid, desk, "dispatch", {"assignee_id": "tech", "department": "engineering"})
+    ticket = flow.ticket(tid)
+    assert ticket.sla["on_site"].due_at == sh(23, 21, 5) and ticket.sla["same_day"].due_at == sh(23, 21, 0)
+    # At 21:00 the day closes first: the order becomes a coordination sheet
+    flow.run_until(tid, sh(23, 21, 1))
+    flow.wait_notice(tid, "same_day_missed")
+    assert flow.ticket(tid).status == "coordination"
+    # At 21:05 nobody is on site yet: the on-site target still fires and is recorded
+    flow.run_until(tid, sh(23, 21, 6))
+    [alert] = flow.wait_notice(tid, "on_site_overdue")
+    assert alert["at"].startswith("2026-11-23T13:05")  # 21:05 in Shanghai
+    ticket = flow.ticket(tid)
+    assert ticket.sla["on_site"].breached is True and ticket.status == "coordination"
