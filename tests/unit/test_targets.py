@@ -14,7 +14,7 @@ import pytest
 
 from propdesk import lifecycle, targets
 from propdesk.access import SYSTEM, Principal
-from propdesk.errors import ActionNotAllowed
+from propdesk.errors import ActionNotAllowed, InvalidRequest
 from propdesk.logic import actions
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
@@ -306,3 +306,43 @@ def test_the_butler_reports_every_four_desk_hours_coordination_sheets_included(s
         dues.append(butler.due_at)
     # 18:05; then 2 h 55 min to the 21:00 close and 1 h 05 min the next morning; then every 4 desk hours
     assert dues == [sh(23, 18, 5), sh(24, 9, 5), sh(24, 13, 5), sh(24, 17, 5)]
+
+
+# ---- an unsatisfied callback ----------------------------------------------------------------------------
+
+
+def _signed_off() -> Ticket:
+    t = _completed(dispatched(), sh(23, 11, 0))
+    return act(t, RESIDENT, Action.SIGN_OFF, sh(23, 11, 30), rating=3)
+
+
+def test_an_unsatisfied_callback_sends_a_repair_back_to_rework_and_a_later_callback_decides():
+    t = act(_signed_off(), DESK, Action.RECORD_CALLBACK, sh(23, 15, 0), satisfaction=2)
+    # Not closed: back to rework, finished again by the close of the desk day
+    assert t.status is Status.REWORK and t.sla["callback"].met_at == sh(23, 15, 0)
+    assert due(t, "rework") == sh(23, 21, 0)
+    assert lifecycle.find_transition(t, Action.CLOSE, Role.DESK_AGENT) is None
+    t = act(t, TECH, Action.START, sh(23, 16, 0))
+    t = act(t, TECH, Action.COMPLETE, sh(23, 17, 0))
+    # Even a satisfied sign-off of a free job needs the later callback, due 24 h after the new completion
+    t = act(t, RESIDENT, Action.SIGN_OFF, sh(23, 17, 10), rating=5)
+    assert due(t, "callback") == sh(24, 17, 0)
+    assert lifecycle.find_transition(t, Action.CLOSE, Role.SYSTEM) is None
+    t = act(t, DESK, Action.RECORD_CALLBACK, sh(24, 10, 0), satisfaction=5)
+    assert t.status is Status.CALLBACK_DONE
+    t = act(t, SYSTEM, Action.CLOSE, sh(24, 10, 0))
+    assert t.status is Status.CLOSED
+
+
+def test_an_unsatisfied_complaint_stays_open_for_the_manager_who_closes_it_only_with_a_reason():
+    manager = Principal(user_id="boss", role=Role.MANAGER, property_id="SUN")
+    t = act(new_ticket(TicketKind.COMPLAINT), DESK, Action.CLASSIFY, sh(23, 10, 0))
+    t = act(t, DESK, Action.DISPATCH, sh(23, 10, 5), departments=["engineering"])
+    t = act(t, DESK, Action.RESOLVE_SUBTASK, sh(23, 15, 0), department="engineering", outcome="done")
+    t = act(t, DESK, Action.RECORD_CALLBACK, sh(23, 16, 0), satisfaction=1)
+    assert t.status is Status.COMPLETED and t.is_open
+    assert lifecycle.find_transition(t, Action.CLOSE, Role.DESK_AGENT) is None
+    with pytest.raises(InvalidRequest, match="reason"):
+        act(t, manager, Action.CLOSE, sh(23, 17, 0))
+    t = act(t, manager, Action.CLOSE, sh(23, 17, 0), reason="已与业主面谈，诉求超出物业范围")
+    assert t.status is Status.CLOSED and all(not target.open for target in t.sla.values())

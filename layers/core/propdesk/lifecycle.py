@@ -27,6 +27,7 @@ class Guard(StrEnum):
 
     FREE = "free"  # unpaid work may start without a quote
     CALLBACK_NOT_REQUIRED = "callback_not_required"
+    UNSATISFIED = "unsatisfied"  # the last callback found the resident unsatisfied
     CLOCKS_RUNNING = "clocks_running"  # no "resident away" pause is running
     CLOCKS_PAUSED = "clocks_paused"  # a "resident away" pause is running
 
@@ -39,6 +40,7 @@ class Transition:
     roles: frozenset[Role]
     kinds: frozenset[TicketKind] | None = None  # None: every kind
     guard: Guard | None = None
+    unsatisfied: Status | None = None  # a callback: where an unsatisfied resident sends the job instead
 
 
 def _s(*statuses: Status) -> frozenset[Status]:
@@ -146,8 +148,16 @@ TABLE: tuple[Transition, ...] = (
     Transition(A.SIGN_OFF, _s(S.COMPLETED), S.SIGNED_OFF, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
     Transition(A.REFUSE, _s(S.COMPLETED), S.REWORK, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
     # SYSTEM: the resident answered the callback survey by SMS; the desk calls back otherwise.
-    Transition(A.RECORD_CALLBACK, _s(S.SIGNED_OFF), S.CALLBACK_DONE, DESK | _r(R.SYSTEM)),
-    Transition(A.RECORD_CALLBACK, _s(S.COMPLETED), S.CALLBACK_DONE, DESK | _r(R.SYSTEM), kinds=_k(K.COMPLAINT)),
+    # An unsatisfied callback sends a job back to rework; a complaint stays with the manager (see CLOSE below).
+    Transition(A.RECORD_CALLBACK, _s(S.SIGNED_OFF), S.CALLBACK_DONE, DESK | _r(R.SYSTEM), unsatisfied=S.REWORK),
+    Transition(
+        A.RECORD_CALLBACK,
+        _s(S.COMPLETED),
+        S.CALLBACK_DONE,
+        DESK | _r(R.SYSTEM),
+        kinds=_k(K.COMPLAINT),
+        unsatisfied=S.COMPLETED,
+    ),
     Transition(
         A.ANSWER,
         _s(S.RECEIVED, S.CLASSIFIED),
@@ -157,6 +167,8 @@ TABLE: tuple[Transition, ...] = (
     ),
     Transition(A.COORDINATE, HANDLING, S.COORDINATION, DESK | _r(R.DISPATCHER, R.SYSTEM), kinds=WORK_KINDS),
     Transition(A.CLOSE, _s(S.CALLBACK_DONE), S.CLOSED, DESK | _r(R.SYSTEM)),
+    # After an unsatisfied callback only a satisfied later one, or the manager with a reason, closes the job.
+    Transition(A.CLOSE, _s(S.COMPLETED, S.REWORK), S.CLOSED, _r(R.MANAGER), guard=Guard.UNSATISFIED),
     Transition(
         A.CLOSE,
         _s(S.SIGNED_OFF),
@@ -197,9 +209,14 @@ def callback_required(ticket: Ticket, callback_all: bool) -> bool:
     """DOMAIN.md: 100% for paid jobs; free jobs unless the resident rated them satisfied."""
     if ticket.kind is TicketKind.COMPLAINT:
         return True
-    if ticket.paid or callback_all:
+    if ticket.paid or callback_all or unsatisfied(ticket):
         return True
     return ticket.rating is None or ticket.rating < SATISFIED
+
+
+def unsatisfied(ticket: Ticket) -> bool:
+    """The last callback found the resident unsatisfied: the job is not done until a later one is satisfied."""
+    return ticket.satisfaction is not None and ticket.satisfaction < SATISFIED
 
 
 SATISFIED = 4  # ratings are 1-5; 4 (满意) and 5 (非常满意) count as satisfied
@@ -210,6 +227,8 @@ def _guard_holds(guard: Guard | None, ticket: Ticket, callback_all: bool) -> boo
         return True
     if guard is Guard.FREE:
         return not ticket.paid
+    if guard is Guard.UNSATISFIED:
+        return unsatisfied(ticket)
     if guard is Guard.CLOCKS_RUNNING:
         return ticket.paused_since is None
     if guard is Guard.CLOCKS_PAUSED:

@@ -69,7 +69,7 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             Rule(T.ACCEPT_INSPECT, "dispatch", _a(A.ARRIVE, A.BOOK_APPOINTMENT), True, Fires.BREACH, 1, OPEN_STATUSES),
             Rule(T.APPOINTMENT, "booking an appointment", _a(A.ARRIVE), False, Fires.BREACH, 1, WORKING),
             Rule(T.SAME_DAY, "the first dispatch", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
-            Rule(T.REWORK, "a refused sign-off", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
+            Rule(T.REWORK, "refused sign-off, unsatisfied callback", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
             Rule(
                 T.CALLBACK,
                 "completion (the last, after rework)",
@@ -192,8 +192,8 @@ def on_action(
             start(t, T.CALLBACK, at, cal)
     elif action is A.SIGN_OFF and callback_needed and t.completed_at is not None:
         start(t, T.CALLBACK, t.completed_at, cal)  # counted from completion, not from the signature
-    elif action is A.REFUSE:
-        start(t, T.REWORK, at, cal)  # finished again the same desk day, counted from the refusal
+    elif action is A.REFUSE or (action is A.RECORD_CALLBACK and t.status is S.REWORK):
+        start(t, T.REWORK, at, cal)  # finished again the same desk day, counted from the refusal or callback
     elif action is A.COORDINATE:
         for name in (T.COORDINATION_CONTACT, T.COORDINATION_REPLY):
             if name.value not in t.sla:

@@ -66,8 +66,9 @@ COMPLAINT: list[Step] = [
     ("zhang", "urge", None, "dispatched"),
     ("dispatcher", "resolve_subtask", {"department": "engineering", "outcome": "done"}, "dispatched"),
     ("desk", "resolve_subtask", {"department": "cleaning", "outcome": "rejected", "note": "非本部门"}, "completed"),
-    ("callcentre", "record_callback", {"satisfaction": 2}, "callback_done"),
-    ("desk", "close", {"reason": "已回访"}, "closed"),
+    # Unsatisfied: the complaint stays open with the manager, who closes it with a reason
+    ("callcentre", "record_callback", {"satisfaction": 2}, "completed"),
+    ("manager", "close", {"reason": "经理已与业主面谈，结案"}, "closed"),
 ]
 INVALID_COMPLAINT: list[Step] = [
     ("desk", "mark_invalid", {"reason": "业主自身原因"}, "invalid"),

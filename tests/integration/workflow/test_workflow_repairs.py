@@ -68,10 +68,10 @@ def test_free_repair_rated_unsatisfied_needs_callback(flow, world, clock):
     # Completed at 10:30 and signed off at 10:35 (Shanghai): the callback counts from completion
     assert ticket.sla["callback"].due_at == datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI)
     clock.advance(hours=3)
-    flow.act(tid, desk, "record_callback", {"satisfaction": 3, "notes": "还行"})
+    flow.act(tid, desk, "record_callback", {"satisfaction": 4, "notes": "满意"})
     described = flow.wait_ended(tid)
     ticket = flow.ticket(tid)
-    assert ticket.status == "closed" and ticket.satisfaction == 3
+    assert ticket.status == "closed" and ticket.satisfaction == 4
     assert ticket.sla["callback"].met_at is not None and ticket.sla["callback"].breached is False
     assert flow.transitions(described["executionArn"]) <= FREE_BUDGET + 1
 
@@ -157,3 +157,38 @@ def test_a_workflow_started_late_plans_from_the_ticket_as_it_is_now(flow, world,
     assert ticket.awaiting == ["arrive", "book_appointment"]
     assert flow.states(flow.execution(tid)) == ["Step", "Timer", "Step"]
     assert flow.notices(tid, "on_site_overdue") == []  # a re-plan fires nothing early
+
+
+def test_an_unsatisfied_callback_sends_the_repair_back_and_only_a_satisfied_one_closes_it(flow, world, clock):
+    zhang, desk, tech = world["zhang"], world["desk"], world["tech"]
+    tid = flow.create(zhang, description="厨房下水道堵了")
+    for who, action, body in [
+        (desk, "classify", {"paid": False}),
+        (desk, "dispatch", {"assignee_id": "tech", "department": "engineering"}),
+        (tech, "accept", None),
+        (tech, "arrive", None),
+        (tech, "start", None),
+        (tech, "complete", {"notes": "疏通了"}),  # 10:30
+        (zhang, "sign_off", {"rating": 2}),
+    ]:
+        clock.advance(minutes=5)
+        flow.act(tid, who, action, body)
+    # The callback at 14:00 finds the resident unsatisfied: the job goes back to rework, not to the archive
+    clock.current = datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)
+    flow.act(tid, desk, "record_callback", {"satisfaction": 2, "notes": "还是慢"})
+    ticket = flow.ticket(tid)
+    assert ticket.status == "rework" and ticket.is_open
+    assert ticket.sla["rework"].due_at == datetime(2026, 11, 23, 21, 0, tzinfo=SHANGHAI)
+    # Done again and signed off as satisfied: a later callback is still due, 24 h after the new completion
+    clock.current = datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI)
+    flow.act(tid, tech, "start")
+    flow.act(tid, tech, "complete", {"notes": "换了存水弯"})
+    flow.act(tid, zhang, "sign_off", {"rating": 5})
+    ticket = flow.ticket(tid)
+    assert ticket.status == "signed_off" and ticket.awaiting == ["record_callback"]
+    assert ticket.sla["callback"].due_at == datetime(2026, 11, 24, 16, 0, tzinfo=SHANGHAI)
+    clock.current = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
+    flow.act(tid, desk, "record_callback", {"satisfaction": 5, "notes": "满意"})
+    flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.status == "closed" and ticket.sla["callback"].breached is False

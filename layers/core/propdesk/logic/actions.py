@@ -18,7 +18,7 @@ from propdesk import sla, targets
 from propdesk.access import Principal
 from propdesk.calendar import DeskCalendar
 from propdesk.errors import InvalidRequest
-from propdesk.lifecycle import SATISFIED, Transition, callback_required
+from propdesk.lifecycle import SATISFIED, Guard, Transition, callback_required
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
 from propdesk.models.enums import FINAL_STATUSES, Action, Area, Status, TicketKind
@@ -46,6 +46,7 @@ class _Change:
     """One action being applied: the ticket copy, what the audit event records, and the timer facts it learned."""
 
     t: Ticket
+    row: Transition
     payload: BaseModel
     principal: Principal
     prop: Property
@@ -55,6 +56,7 @@ class _Change:
     note: str | None = None
     callback_needed: bool = False
     work_done: bool = False
+    target: Status | None = None  # where the action leads: the row's target unless the action chose otherwise
 
 
 def _classify(ch: _Change) -> None:
@@ -171,6 +173,10 @@ def _record_callback(ch: _Change) -> None:
     ch.note = p.notes
     ch.data["satisfaction"] = p.satisfaction
     ch.data["satisfied"] = p.satisfaction >= SATISFIED
+    if p.satisfaction < SATISFIED and ch.row.unsatisfied is not None:
+        ch.target = ch.row.unsatisfied
+        if ch.target is Status.REWORK:
+            ch.t.completed_at = None  # the job is done again; its next callback counts from that completion
 
 
 def _answer(ch: _Change) -> None:
@@ -200,6 +206,11 @@ def _mark_invalid(ch: _Change) -> None:
 
 def _close(ch: _Change) -> None:
     assert isinstance(ch.payload, c.CloseInput)
+    if ch.row.guard is Guard.UNSATISFIED and not ch.payload.reason:
+        raise InvalidRequest(
+            "closing a job the resident is unsatisfied with needs the manager's reason",
+            details=[{"field": "reason", "problem": "required after an unsatisfied callback"}],
+        )
     ch.note = ch.payload.reason or ch.note
 
 
@@ -265,6 +276,7 @@ def apply(
     """The changed ticket, the audit event's data, and its note."""
     ch = _Change(
         t=ticket.model_copy(deep=True),
+        row=row,
         payload=payload,
         principal=principal,
         prop=prop,
@@ -276,8 +288,9 @@ def apply(
     if record is not None:
         record(ch)
     t = ch.t
-    if row.target is not None:
-        t.status = row.target
+    target = ch.target or row.target
+    if target is not None:
+        t.status = target
     targets.on_action(
         t,
         row.action,

@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # SLA targets
     "on_site": ("到场", "On site"),
     "accept_inspect": ("接单查验", "Accept & inspect"),
+    "appointment": ("预约上门", "Appointment"),
     "same_day": ("当日完成", "Same day"),
     "callback": ("回访", "Callback"),
     "butler_report": ("管家汇报", "Butler report"),
