@@ -52,6 +52,16 @@ def test_a_handling_order_missed_its_day_by_its_local_date(due, paused, expected
     assert decide(ticket(Status.IN_PROGRESS, sla=same_day(due, paused=paused)), PROP, AS_OF).outcome is expected
 
 
+def test_an_order_whose_resident_is_away_does_not_miss_its_day_while_the_pause_runs():
+    # Due 21:00 today, but the desk paused the clocks at 15:00 (Shanghai) and the resident is not back yet
+    away = ticket(
+        Status.IN_PROGRESS,
+        sla=same_day(datetime(2026, 11, 23, 13, 0, tzinfo=UTC)),
+        paused_since=datetime(2026, 11, 23, 7, 0, tzinfo=UTC),
+    )
+    assert decide(away, PROP, AS_OF).outcome is Outcome.NOTHING
+
+
 def test_a_met_target_or_a_non_handling_status_is_left_alone():
     due = AS_OF - timedelta(hours=1)
     assert decide(ticket(Status.IN_PROGRESS, sla=same_day(due, met=due)), PROP, AS_OF).outcome is Outcome.NOTHING

@@ -71,11 +71,11 @@ def new_ticket(kind: TicketKind = TicketKind.REPAIR, **fields: object) -> Ticket
     return Ticket.model_validate(base | fields)
 
 
-def act(t: Ticket, who: Principal, action: Action, at: datetime, **body: object) -> Ticket:
+def act(t: Ticket, who: Principal, action: Action, at: datetime, prop: Property = PROP, **body: object) -> Ticket:
     """One action as the API takes it: the lifecycle table decides, `actions.apply` does it."""
-    row = lifecycle.transition_for(t, action, who.role, PROP.settings.callback_all)
+    row = lifecycle.transition_for(t, action, who.role, prop.settings.callback_all)
     payload = _INPUTS[action].model_validate(body)
-    updated, _data, _note = actions.apply(t, row, payload, who, PROP, at)
+    updated, _data, _note = actions.apply(t, row, payload, who, prop, at)
     return updated
 
 
@@ -346,3 +346,22 @@ def test_an_unsatisfied_complaint_stays_open_for_the_manager_who_closes_it_only_
         act(t, manager, Action.CLOSE, sh(23, 17, 0))
     t = act(t, manager, Action.CLOSE, sh(23, 17, 0), reason="已与业主面谈，诉求超出物业范围")
     assert t.status is Status.CLOSED and all(not target.open for target in t.sla.values())
+
+
+def test_a_pause_over_the_spring_forward_night_moves_wall_and_desk_targets_by_what_really_elapsed():
+    # New York springs forward at 02:00 on Sunday 8 March 2026: the night is one wall-clock hour short
+    ny = ZoneInfo("America/New_York")
+    prop = Property(id="SUN", code="SUN", name="Hudson", timezone="America/New_York")
+    t = new_ticket(
+        created_at=datetime(2026, 3, 7, 20, 45, tzinfo=ny), updated_at=datetime(2026, 3, 7, 20, 45, tzinfo=ny)
+    )
+    t = act(t, DESK, Action.CLASSIFY, datetime(2026, 3, 7, 20, 45, tzinfo=ny), prop, department="engineering")
+    t = act(t, DESK, Action.DISPATCH, datetime(2026, 3, 7, 20, 50, tzinfo=ny), prop, assignee_id="tech")
+    assert due(t, "on_site") == datetime(2026, 3, 7, 21, 5, tzinfo=ny)
+    assert due(t, "same_day") == datetime(2026, 3, 7, 21, 0, tzinfo=ny)
+    t = act(t, DESK, Action.PAUSE, datetime(2026, 3, 7, 20, 55, tzinfo=ny), prop, reason="resident out")
+    t = act(t, DESK, Action.RESUME, datetime(2026, 3, 8, 8, 55, tzinfo=ny), prop, reason="resident back")
+    # 20:55 EST to 08:55 EDT is 11 elapsed hours: the on-site due keeps its 10 minutes after the resume
+    assert due(t, "on_site") == datetime(2026, 3, 8, 9, 5, tzinfo=ny)
+    # Desk time inside the pause: 20:55-21:00 and 08:00-08:55, one hour: the same-day due is 09:00
+    assert due(t, "same_day") == datetime(2026, 3, 8, 9, 0, tzinfo=ny)

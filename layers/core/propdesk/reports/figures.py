@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from propdesk import targets
 from propdesk.models.enums import Status
 from propdesk.models.ticket import Ticket
-from propdesk.sla import pause_adjusted
 
 SLA_MEASURES = ("met_on_time", "met_late", "open_overdue", "open_pending")
 UNASSIGNED = "unassigned"
@@ -27,7 +27,7 @@ def sla_measure(ticket: Ticket, name: str, as_of: datetime) -> str:
     target = ticket.sla[name]
     if target.met_at is not None:
         return "met_late" if target.breached else "met_on_time"
-    overdue = pause_adjusted(target.due_at, target.paused_seconds) < as_of
+    overdue = targets.due_of(target) < as_of
     return "open_overdue" if overdue else "open_pending"
 
 

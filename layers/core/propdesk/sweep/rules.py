@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from propdesk import targets
 from propdesk.lifecycle import HANDLING, WORK_KINDS
 from propdesk.models.directory import Property, Staff
 from propdesk.models.enums import Role, Status
@@ -52,10 +53,10 @@ def missed_its_day(ticket: Ticket, day: date, zone: ZoneInfo) -> bool:
         return False
     for name in _DAY_TARGETS:
         target = ticket.sla.get(name)
-        if target is not None and target.open:
-            due = pause_adjusted(target.due_at, target.paused_seconds)
-            if local_date(due, zone) <= day:
-                return True
+        if target is None or not target.open or targets.paused(ticket, target):
+            continue  # met, or held by the resident-away pause: its day cannot be missed yet
+        if local_date(targets.due_of(target), zone) <= day:
+            return True
     return False
 
 
