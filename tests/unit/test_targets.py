@@ -45,6 +45,7 @@ _INPUTS: dict[Action, type[Any]] = {
     Action.RECORD_CALLBACK: c.CallbackInput,
     Action.CLOSE: c.CloseInput,
     Action.VOID: c.ReasonInput,
+    Action.REOPEN: c.ReasonInput,
     Action.COORDINATE: c.CoordinateInput,
 }
 
@@ -365,3 +366,19 @@ def test_a_pause_over_the_spring_forward_night_moves_wall_and_desk_targets_by_wh
     assert due(t, "on_site") == datetime(2026, 3, 8, 9, 5, tzinfo=ny)
     # Desk time inside the pause: 20:55-21:00 and 08:00-08:55, one hour: the same-day due is 09:00
     assert due(t, "same_day") == datetime(2026, 3, 8, 9, 0, tzinfo=ny)
+
+
+def test_a_reopened_order_dispatched_again_runs_fresh_targets():
+    manager = Principal(user_id="boss", role=Role.MANAGER, property_id="SUN")
+    t = act(dispatched(), manager, Action.CLOSE, sh(23, 10, 10), reason="业主说不用修了")
+    t = act(t, manager, Action.REOPEN, sh(24, 9, 0), reason="业主说还没修")
+    t = act(t, DESK, Action.CLASSIFY, sh(24, 9, 5), department="engineering")
+    t = act(t, DESK, Action.DISPATCH, sh(24, 9, 10), assignee_id="tech")
+    assert due(t, "on_site") == sh(24, 9, 25) and t.sla["on_site"].open
+    assert due(t, "same_day") == sh(24, 21, 0) and t.sla["same_day"].open
+
+
+def test_a_second_dispatch_keeps_an_unmet_first_response_and_its_day():
+    t = dispatched()  # 10:05
+    t = act(t, DESK, Action.DISPATCH, sh(23, 10, 30), assignee_id="tech2")
+    assert due(t, "on_site") == sh(23, 10, 20) and due(t, "same_day") == sh(23, 21, 0)

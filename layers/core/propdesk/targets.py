@@ -210,18 +210,23 @@ def on_action(
         end_all(t, at, cal)
 
 
+def _running(t: Ticket, *names: TargetName) -> bool:
+    return any(n.value in t.sla and t.sla[n.value].open for n in names)
+
+
 def _dispatched(t: Ticket, at: datetime, cal: DeskCalendar) -> None:
-    """The first dispatch starts the first-response and same-day targets; an appointment already booked stands."""
+    """A dispatch starts the first-response and same-day targets unless they still run (an unmet target's
+    breach stands; a re-dispatch after a reopening starts them afresh); a booked appointment stands."""
     booked = t.appointment_at if t.appointment_at is not None and t.appointment_at > at else None
-    if T.SAME_DAY.value not in t.sla:
+    if not _running(t, T.SAME_DAY, T.REWORK):
         start(t, T.SAME_DAY, at, cal)
     if booked is not None and t.kind is not TicketKind.COMPLAINT:
-        if T.APPOINTMENT.value not in t.sla:
+        if not _running(t, T.APPOINTMENT):
             start(t, T.APPOINTMENT, at, cal, due=booked)
             _move_paused(t, at, booked, cal)  # the work waits for the resident until the booked time
     else:
         first = first_response(t)
-        if first is not None and not any(n.value in t.sla for n in FIRST_RESPONSE):
+        if first is not None and not _running(t, *FIRST_RESPONSE):
             start(t, first, at, cal)
 
 
