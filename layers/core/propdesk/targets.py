@@ -68,7 +68,7 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             # Accepted and on site: arrival follows acceptance in the lifecycle, so arriving meets it.
             Rule(T.ACCEPT_INSPECT, "dispatch", _a(A.ARRIVE, A.BOOK_APPOINTMENT), True, Fires.BREACH, 1, OPEN_STATUSES),
             Rule(T.APPOINTMENT, "booking an appointment", _a(A.ARRIVE), False, Fires.BREACH, 1, WORKING),
-            Rule(T.SAME_DAY, "the first dispatch", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
+            Rule(T.SAME_DAY, "dispatch", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
             Rule(T.REWORK, "refused sign-off, unsatisfied callback", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
             Rule(
                 T.CALLBACK,
@@ -185,11 +185,9 @@ def on_action(
         _dispatched(t, at, cal)
     elif action is A.BOOK_APPOINTMENT:
         _appointment_booked(t, at, cal)
-    elif action is A.COMPLETE or work_done:
+    elif work_done:  # the last sub-task of a complaint: done, and no sign-off, so its callback is due from now
         meet(t, T.SAME_DAY, at, cal)
-        meet(t, T.REWORK, at, cal)
-        if work_done:  # a complaint needs no sign-off: its callback is due from now
-            start(t, T.CALLBACK, at, cal)
+        start(t, T.CALLBACK, at, cal)
     elif action is A.SIGN_OFF and callback_needed and t.completed_at is not None:
         start(t, T.CALLBACK, t.completed_at, cal)  # counted from completion, not from the signature
     elif action is A.REFUSE or (action is A.RECORD_CALLBACK and t.status is S.REWORK):
