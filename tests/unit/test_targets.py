@@ -382,3 +382,17 @@ def test_a_second_dispatch_keeps_an_unmet_first_response_and_its_day():
     t = dispatched()  # 10:05
     t = act(t, DESK, Action.DISPATCH, sh(23, 10, 30), assignee_id="tech2")
     assert due(t, "on_site") == sh(23, 10, 20) and due(t, "same_day") == sh(23, 21, 0)
+
+
+def test_the_appointment_is_reported_apart_from_the_on_site_target():
+    from propdesk.reports.figures import Figures
+
+    t = dispatched()
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 10, 12), appointment_at=sh(23, 14, 0).isoformat())
+    t = act(t, TECH, Action.ACCEPT, sh(23, 13, 0))
+    t = act(t, TECH, Action.ARRIVE, sh(23, 14, 10))
+    figures = Figures()
+    figures.add(t, sh(23, 18, 0))
+    report = figures.to_dict()["sla"]
+    assert (report["on_site"]["met_on_time"], report["on_site"]["met_late"]) == (1, 0)
+    assert (report["appointment"]["met_on_time"], report["appointment"]["met_late"]) == (0, 1)
