@@ -225,6 +225,9 @@ def test_an_execution_continues_as_a_new_one_after_sixty_timer_runs():
         assert step.timer_runs == run and step.restart is (run == 60)
     # A person's answer plans afresh from the ticket and is not a timer run
     assert next_step(t, PROP, NOW).timer_runs == 0
+    # An execution that knows when it started continues as new after 14 days, answers or not
+    assert not next_step(t, PROP, NOW, execution_started=NOW - timedelta(days=13, hours=23)).restart
+    assert next_step(t, PROP, NOW, execution_started=NOW - timedelta(days=14)).restart
 
 
 def test_the_state_machine_of_an_execution():

@@ -34,6 +34,9 @@ WORKING = targets.WORKING
 # A long-lived execution is continued as a new one after this many timer runs, so that its history stays
 # bounded however long a coordination sheet stays open (every 4 desk hours a butler report fires).
 RESTART_AFTER_TIMERS = 60  # about 11 history events each: room left under 1,000 for the human steps
+# A person's answer plans afresh (the API does not see the execution's count), so an execution that knows
+# when it started also continues as new after this long: 14 days hold about 55 timer runs of a sheet.
+RESTART_AFTER_AGE = timedelta(days=14)
 
 
 class Fire(BaseModel):
@@ -196,9 +199,17 @@ def _fires(t: Ticket, prop: Property, name: str, since: datetime, after: datetim
 
 
 def next_step(
-    ticket: Ticket, prop: Property, now: datetime, previous: Step | None = None, *, fired_at: datetime | None = None
+    ticket: Ticket,
+    prop: Property,
+    now: datetime,
+    previous: Step | None = None,
+    *,
+    fired_at: datetime | None = None,
+    execution_started: datetime | None = None,
 ) -> Step:
-    """The step to wait for from `now`; `fired_at` (after a timer) drops the time-kept fires up to it."""
+    """The step to wait for from `now`; `fired_at` (after a timer) drops the time-kept fires up to it.
+
+    `execution_started` (when known): an execution older than RESTART_AFTER_AGE continues as a new one."""
     name, awaiting = _phase(ticket, prop)
     since = previous.since if previous is not None and previous.name == name else now
     starts = targets_to_start(ticket, prop, now) if name not in (END, AUTO_CLOSE) else []
@@ -218,7 +229,11 @@ def next_step(
         starts=starts,
         stops=recurring_to_stop(ticket),
         timer_runs=runs,
-        restart=runs >= RESTART_AFTER_TIMERS and name not in (END, AUTO_CLOSE),
+        restart=name not in (END, AUTO_CLOSE)
+        and (
+            runs >= RESTART_AFTER_TIMERS
+            or (execution_started is not None and now - execution_started >= RESTART_AFTER_AGE)
+        ),
     )
 
 
@@ -226,6 +241,7 @@ __all__ = [
     "AUTO_CLOSE",
     "END",
     "IDLE_SECONDS",
+    "RESTART_AFTER_AGE",
     "RESTART_AFTER_TIMERS",
     "Fire",
     "Step",
