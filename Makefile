@@ -14,7 +14,7 @@ export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
 LINT_EXTRA ?=  # mk/*.mk fragments add their own checks (e.g. asl)
 
-.PHONY: help setup lint format typecheck templates test test-unit test-integration build deploy clean
+.PHONY: help setup lint format typecheck templates test test-unit test-integration build build-check deploy clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -59,6 +59,9 @@ test-integration: setup  ## handlers in-process on moto, real state machines
 
 test: lint  ## everything CI checks: lint, types, templates, all tests with coverage
 	$(PY) -m pytest -q -n 2 --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
+
+build-check: setup  ## sam build, then import and invoke every built handler in a bare python3.13 as Lambda would
+	$(PY) -m pytest tests/build -q -p no:xdist --no-cov $(PYTEST_ARGS)
 
 build: setup  ## sam build (needs python3.13 on PATH)
 	PATH="$(dir $(PYTHON313)):$$PATH" $(TOOLS)/bin/sam build --template template.yaml
