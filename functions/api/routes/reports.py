@@ -35,7 +35,15 @@ def reports_bucket() -> str:
     return bucket
 
 
-@router.get("/reports/<kind>/<period>")
+@router.get(
+    "/reports/<kind>/<period>",
+    summary="A daily or monthly report: the JSON, or a short-lived link to the HTML or CSV",
+    tags=["reports"],
+    responses={
+        200: {"description": "The JSON report, or for format=html|csv a presigned link to the file"},
+        303: {"description": "A JSON report too large to answer inline: Location is a presigned link to it"},
+    },
+)
 def get_report(
     caller: Caller,
     kind: Annotated[ReportKind, Path()],
