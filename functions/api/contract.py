@@ -138,6 +138,6 @@ def refine(schema: OpenAPI) -> OpenAPI:
                 operation["requestBody"]["content"]["application/json"]["example"] = sample
     # Powertools' own 422 shapes are replaced by Error above; drop them once nothing refers to them.
     for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
-        if f"#/components/schemas/{name}\"" not in json.dumps(doc):
+        if f'#/components/schemas/{name}"' not in json.dumps(doc):
             components["schemas"].pop(name, None)
     return OpenAPI.model_validate(doc)
