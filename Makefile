@@ -17,18 +17,22 @@ LINT_EXTRA ?=  # mk/*.mk fragments add their own checks (e.g. asl)
 .PHONY: help setup lint format typecheck templates test test-unit test-integration build build-check deploy clean
 
 help:  ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[A-Za-z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 $(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
 	@test -n "$(PYTHON313)" || { echo "python3.13 not found (set PYTHON313=/path/to/python3.13)"; exit 1; }
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	@echo "installing the pinned dependencies into $(VENV) (the first time takes a few minutes)"
+	set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements/dev.txt | sed '/^Requirement already satisfied/d'
+	@echo "$(VENV) is ready"
 	touch $@
 
 $(TOOLS)/.installed: requirements/tools.txt
 	@test -n "$(PYTHON313)" || { echo "python3.13 not found (set PYTHON313=/path/to/python3.13)"; exit 1; }
 	test -x $(TOOLS)/bin/python || $(PYTHON313) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r requirements/tools.txt
+	@echo "installing aws-sam-cli and cfn-lint into $(TOOLS) (the first time takes a few minutes)"
+	set -o pipefail; $(TOOLS)/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements/tools.txt | sed '/^Requirement already satisfied/d'
+	@echo "$(TOOLS) is ready"
 	touch $@
 
 setup: $(VENV)/.installed $(TOOLS)/.installed  ## create the venvs and install pinned dependencies (idempotent)

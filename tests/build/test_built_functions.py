@@ -52,7 +52,7 @@ SAMPLES: dict[str, list[tuple[str, Check]]] = {
     "NotifierFunction": [("sqs-notice.json", _NO_FAILURES)],
     "WorkflowStepFunction": [("workflow-step-timer.json", lambda r: "plan" in r)],
     "WorkflowStarterFunction": [("dynamodb-stream-ticket-created.json", _NO_FAILURES)],
-    "SweepFunction": [("schedule-sweep.json", lambda r: r["tasks"] == ["MOON", "SUN"])],
+    "SweepFunction": [("schedule-sweep.json", lambda r: r["tasks"] == ["prop-sun"])],
     "ReportsFunction": [("schedule-daily-report.json", lambda r: r.get("report") == "daily" and r.get("keys"))],
 }
 CASES = [(function, event, check) for function, samples in SAMPLES.items() for event, check in samples]
@@ -121,10 +121,11 @@ def runtime_boto3() -> Path:
     return _pip_target(CHECK / "runtime", pins)
 
 
-# The test world's directory, and the ticket the workflow samples name (the stream sample's new image).
+# The local stack's demo directory the samples name, and the ticket the workflow samples name (the stream
+# sample's new image).
 SEED = """
 import json, sys, boto3
-from tests.support.seed import seed
+from local.seed import seed
 directory, tickets, stream = sys.argv[1:]
 seed(directory)
 image = json.load(open(stream, encoding="utf-8"))["Records"][0]["dynamodb"]["NewImage"]
