@@ -34,6 +34,16 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 
+# API Gateway answers these itself, before the function runs, in its own shape.
+GATEWAY_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "GatewayError",
+    "type": "object",
+    "description": "API Gateway's own answer: a missing or expired token (401) or throttling (429).",
+    "required": ["message"],
+    "properties": {"message": {"type": "string", "examples": ["Unauthorized", "Too Many Requests"]}},
+}
+_GATEWAY_ERRORS = {401: "No valid bearer token (answered by API Gateway)", 429: "Throttled (answered by API Gateway)"}
+
 _ERRORS = {
     400: "Malformed JSON or a request the API cannot take as it is",
     403: "The caller's role may not do this",
@@ -116,6 +126,7 @@ def refine(schema: OpenAPI) -> OpenAPI:
     doc = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
     components = doc.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    components["schemas"]["GatewayError"] = GATEWAY_ERROR_SCHEMA
     components["securitySchemes"] = {
         BEARER: {
             "type": "http",
@@ -132,6 +143,11 @@ def refine(schema: OpenAPI) -> OpenAPI:
                 responses[str(code)] = {
                     "description": _ERRORS[code],
                     "content": {"application/json": {"schema": ERROR_REF}},
+                }
+            for code, text in _GATEWAY_ERRORS.items():
+                responses[str(code)] = {
+                    "description": text,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}},
                 }
             sample = _EXAMPLES.get(operation.get("operationId", ""))
             if sample is not None and "requestBody" in operation:

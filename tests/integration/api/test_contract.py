@@ -73,10 +73,12 @@ def test_every_4xx_the_api_answers_is_documented_with_the_error_body(api):
     for method, path, op in operations(doc):
         answered = {"403", "404", "422"} | ({"400", "409", "413", "415"} if "requestBody" in op else set())
         documented = {code for code in op["responses"] if code.startswith("4")}
-        assert answered <= documented, (method, path)
+        assert answered | {"401", "429"} <= documented, (method, path)
         for code in documented:
             schema = op["responses"][code]["content"]["application/json"]["schema"]
-            assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, code)
+            # 401 and 429 come from API Gateway before the function runs, in its own {"message"} shape
+            shape = "GatewayError" if code in ("401", "429") else "Error"
+            assert schema == {"$ref": f"#/components/schemas/{shape}"}, (method, path, code)
 
 
 def test_every_request_body_has_an_example_its_schema_accepts(api):
