@@ -69,6 +69,8 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "accept_ticket": {"note": "15 分钟内到"},
     "arrive_ticket": {},
     "book_appointment_ticket": {"appointment_at": "2026-11-24T14:00:00+08:00", "note": "业主下午在家"},
+    "pause_ticket": {"reason": "业主出差，周五回来"},
+    "resume_ticket": {"reason": "业主已回家"},
     "quote_ticket": {"amount_cents": 8000, "note": "更换角阀"},
     "approve_quote_ticket": {},
     "reject_quote_ticket": {"note": "自己找人修"},
