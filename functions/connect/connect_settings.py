@@ -14,7 +14,8 @@ class ConnectSettings(BaseModel):
     tickets_table: str = Field(min_length=3)
     directory_table: str = Field(min_length=3)
     idempotency_table: str = Field(min_length=3)
-    default_property_id: str = Field(min_length=1)
+    # Only for a number no property lists among its receiving numbers (a single-property deployment).
+    default_property_id: str | None = None
     idempotency_seconds: int = Field(default=86_400, ge=60)
 
 
@@ -25,5 +26,5 @@ def settings() -> ConnectSettings:
         tickets_table=os.environ.get("TICKETS_TABLE", ""),
         directory_table=os.environ.get("DIRECTORY_TABLE", ""),
         idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
-        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
+        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID") or None,
     )

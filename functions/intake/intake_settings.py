@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 
@@ -19,8 +18,8 @@ class IntakeSettings(BaseModel):
     idempotency_table: str = Field(min_length=3)
     public_base_url: HttpUrl  # what Twilio calls and signs; never the execute-api host behind a custom domain
     twilio_token_parameter: str = Field(min_length=1)
-    default_property_id: str = Field(min_length=1)
-    numbers: dict[str, str] = Field(default_factory=dict)  # our receiving number -> property id
+    # Only for a number no property lists among its receiving numbers (a single-property deployment).
+    default_property_id: str | None = None
     desk_phone: Phone | None = None
     idempotency_seconds: int = Field(default=86_400, ge=60)
     token_cache_seconds: int = Field(default=300, ge=0)
@@ -35,7 +34,6 @@ def settings() -> IntakeSettings:
         idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", ""),  # type: ignore[arg-type]
         twilio_token_parameter=os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER", ""),
-        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
-        numbers=json.loads(os.environ.get("INTAKE_NUMBERS") or "{}"),
+        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID") or None,
         desk_phone=os.environ.get("DESK_PHONE_NUMBER") or None,
     )

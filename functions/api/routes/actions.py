@@ -25,7 +25,7 @@ TicketId = Annotated[str, Path(min_length=3, max_length=64, pattern=r"^[A-Za-z0-
 
 # action -> (body model, whether the body may be omitted, summary)
 ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
-    Action.IDENTIFY: (c.NoteInput, True, "The desk identifies the sender of an unknown SMS"),
+    Action.IDENTIFY: (c.IdentifyInput, True, "The desk identifies the sender of an unknown SMS: resident or unit"),
     Action.CLASSIFY: (c.ClassifyInput, True, "分类 classify: kind, category, area, paid or free, department"),
     Action.DISPATCH: (c.DispatchInput, False, "分派 dispatch to a department and/or a person"),
     Action.ACCEPT: (c.NoteInput, True, "The technician accepts the work order"),
@@ -56,7 +56,10 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
 def _register(action: Action, model: type[BaseModel], optional: bool, summary: str) -> None:
     def take_action(caller: Caller, ticket_id: TicketId, request: Any) -> TicketView:
         body = request if request is not None else model()
-        ticket = ticket_service().act(caller, ticket_id, action, body)
+        if isinstance(body, c.IdentifyInput):
+            ticket = ticket_service().identify(caller, ticket_id, body)
+        else:
+            ticket = ticket_service().act(caller, ticket_id, action, body)
         metrics.add_metric(name=f"Action_{action.value}", unit=MetricUnit.Count, value=1)
         return view(ticket, caller)
 

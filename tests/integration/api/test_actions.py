@@ -65,6 +65,38 @@ def test_identify_an_sms_sender(api, world, clock):
     assert act(api, world, "desk", again.id, "urge").status == 409
 
 
+def test_identify_sets_the_resident_and_unit_of_an_unknown_senders_ticket(api, world, clock):
+    from propdesk.models.enums import Channel, TicketKind
+    from routes.deps import ticket_service
+
+    api.get("/openapi.json")  # the module is loaded
+    fields = {"description": "楼上漏水", "contact_phone": "+8613900000009"}
+    by_resident, by_unit, wrong = (
+        ticket_service().create_from_channel("SUN", TicketKind.REPAIR, Channel.SMS, fields, Status.NEEDS_IDENTIFICATION)
+        for _ in range(3)
+    )
+    # When the desk names the resident, the ticket is theirs: unit, building, name and language from the directory
+    reply = act(api, world, "desk", by_resident.id, "identify", {"resident_id": "smith", "note": "换了新号码"})
+    assert reply.status == 200, reply.body
+    assert {k: reply.body[k] for k in ("status", "resident_id", "unit_id", "building_id", "contact_name")} == {
+        "status": "received",
+        "resident_id": "smith",
+        "unit_id": "U102",
+        "building_id": "B1",
+        "contact_name": "John Smith",
+    }
+    assert api.get(f"/tickets/{by_resident.id}", world["smith"]).status == 200  # and the resident sees it
+    # When the sender is a visitor of a unit, the desk names the unit and the person
+    reply = act(api, world, "desk", by_unit.id, "identify", {"unit_id": "U101", "contact_name": "王师傅"})
+    assert reply.status == 200, reply.body
+    assert (reply.body["unit_id"], reply.body["building_id"], reply.body["contact_name"]) == ("U101", "B1", "王师傅")
+    assert reply.body["resident_id"] is None
+    # A resident of another property is a 400 naming the field, and nothing changes
+    refused = act(api, world, "desk", wrong.id, "identify", {"resident_id": "moonres"})
+    assert refused.status == 400 and refused.body["details"][0]["field"] == "resident_id"
+    assert ticket_service().tickets.get(wrong.id).status == "needs_identification"
+
+
 def test_quick_task_is_closed_by_the_desk_at_once(api, world, clock):
     # Given a desk agent recording a radio job (口头派工) for a public area
     body = {"kind": "quick_task", "channel": "visit", "description": "快递到了开门", "area": "public"}

@@ -66,7 +66,13 @@ def apply(
     action = row.action
     public = t.area is Area.PUBLIC
 
-    if action is Action.CLASSIFY:
+    if action is Action.IDENTIFY and isinstance(payload, c.IdentifiedInput):
+        for field in ("resident_id", "unit_id", "building_id", "contact_name", "language"):
+            value = getattr(payload, field)
+            if value is not None:
+                setattr(t, field, value)
+                data[field] = value
+    elif action is Action.CLASSIFY:
         assert isinstance(payload, c.ClassifyInput)
         for field in ("kind", "category", "area", "paid", "department"):
             value = getattr(payload, field)

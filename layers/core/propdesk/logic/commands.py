@@ -69,6 +69,16 @@ class ReasonInput(_Strict):
     reason: Reason
 
 
+class IdentifyInput(_Strict):
+    """The desk names who sent an SMS from an unknown number: a resident, or a unit and a name."""
+
+    resident_id: Id | None = None
+    unit_id: Id | None = None
+    contact_name: Name | None = None
+    language: Language | None = None
+    note: Note | None = None
+
+
 class ClassifyInput(_Strict):
     kind: TicketKind | None = None
     category: ShortText | None = None
@@ -165,6 +175,7 @@ __all__ = [
     "CompleteInput",
     "CoordinateInput",
     "DispatchInput",
+    "IdentifyInput",
     "NoteInput",
     "QuoteInput",
     "ReasonInput",
@@ -182,3 +193,14 @@ class AttachInput(_Strict):
     key: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     purpose: Literal["resident", "before", "after", "signature"]
     content_type: str
+
+
+class IdentifiedInput(_Strict):
+    """Internal: the sender as found in the directory, applied to the ticket by `identify`."""
+
+    resident_id: Id | None = None
+    unit_id: Id | None = None
+    building_id: Id | None = None
+    contact_name: Name | None = None
+    language: Language | None = None
+    note: Note | None = None
