@@ -241,3 +241,25 @@ def test_allowed_actions_follow_a_site_that_calls_back_everything(api, world, cl
     # Then closing without a callback is refused, and the view does not offer it either
     assert act(api, world, "desk", ticket["id"], "close").status == 409
     assert "close" not in api.get(f"/tickets/{ticket['id']}", world["desk"]).body["allowed_actions"]
+
+
+def test_a_new_matter_raised_during_a_callback_is_a_new_ticket_linked_to_the_one_called_back(api, world, clock):
+    from tests.integration.api.flows import ticket_at
+
+    called_back = ticket_at(api, world, "free_repair", "signed_off", clock)
+    moon = api.post(
+        "/properties/MOON/tickets",
+        world["moondesk"],
+        body={"kind": "repair", "channel": "phone", "description": "x", "resident_id": "moonres"},
+    ).body
+    matter = {"kind": "repair", "channel": "phone", "description": "回访时反映阳台门关不严", "resident_id": "zhang"}
+    # When the desk records the new matter from the callback
+    new = api.post("/properties/SUN/tickets", world["desk"], body={**matter, "linked_ticket_id": called_back["id"]})
+    # Then it is a ticket of its own, linked to the old one, which is unchanged
+    assert new.status == 201, new.body
+    assert new.body["linked_ticket_id"] == called_back["id"] and new.body["id"] != called_back["id"]
+    old = api.get(f"/tickets/{called_back['id']}", world["desk"]).body
+    assert (old["status"], old["description"]) == ("signed_off", called_back["description"])
+    # And a link to another property's ticket is refused, naming the field
+    refused = api.post("/properties/SUN/tickets", world["desk"], body={**matter, "linked_ticket_id": moon["id"]})
+    assert refused.status == 400 and refused.body["details"][0]["field"] == "linked_ticket_id"

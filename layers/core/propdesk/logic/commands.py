@@ -51,6 +51,7 @@ class StaffTicketRequest(_Strict):
     contact_phone: Phone | None = None
     language: Language | None = None
     preferred_time: AwareDatetime | None = None
+    linked_ticket_id: Id | None = None  # a new matter raised during a callback: the ticket called back
 
     @model_validator(mode="after")
     def _who_or_where(self) -> StaffTicketRequest:

@@ -117,8 +117,17 @@ class TicketService:
             fields["building_id"] = unit.building_id
         if request.language:
             fields["language"] = request.language
+        if request.linked_ticket_id:
+            linked = self.tickets.get(request.linked_ticket_id)
+            if linked is None or linked.property_id != property_id:
+                raise InvalidRequest(
+                    "the linked ticket is not a ticket of this property",
+                    details=[{"field": "linked_ticket_id", "problem": "unknown in this property"}],
+                )
+            fields["linked_ticket_id"] = linked.id
+        # The contract rule binds the call centre's agents whatever channel they pick (来电 or 400).
         if (
-            request.channel is Channel.CALL_CENTRE
+            (principal.role is Role.CALLCENTRE_AGENT or request.channel is Channel.CALL_CENTRE)
             and request.kind is TicketKind.COMPLAINT
             and not (unit and unit.contract_signed)
         ):
