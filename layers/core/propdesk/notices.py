@@ -7,6 +7,7 @@ notifier, which sends SMS in the recipient's language and records what it sent.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -75,6 +76,11 @@ class Notice(BaseModel):
     level: int = Field(default=0, ge=0, le=2)  # escalation climbs: 0 assignee, 1 dispatcher/desk lead, 2 manager
     at: AwareDatetime
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+def notice_id(ticket_id: str, timer: str, at: datetime) -> str:
+    """The id of the notice a timer raises at its instant: whoever raises it (the workflow, the sweep), once."""
+    return f"{ticket_id}:{timer}:{int(at.timestamp())}"
 
 
 def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
