@@ -7,7 +7,7 @@ notifier, which sends SMS in the recipient's language and records what it sent.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -59,6 +59,7 @@ class Audience(StrEnum):
     DESK = "desk"
     BUTLER = "butler"
     MANAGER = "manager"
+    WARRANTY_ENGINEER = "warranty_engineer"
     RECORDER = "recorder"  # the staff member who recorded the ticket (a call-centre agent, say)
 
 
@@ -95,6 +96,9 @@ def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
         values["appointment_at"] = ticket.appointment_at.isoformat()
     if kind is NoticeKind.ROUTED_TO_CONTRACTOR and ticket.contractor_deadline is not None:
         values["deadline"] = ticket.contractor_deadline.isoformat()
+    reply = ticket.sla.get("desk_reply")
+    if kind is NoticeKind.INQUIRY_ESCALATED and reply is not None:
+        values["due_at"] = (reply.due_at + timedelta(seconds=reply.paused_seconds)).isoformat()
     if kind in (NoticeKind.COMPLAINT_INVALID, NoticeKind.WARRANTY_INVALID) and ticket.invalid_reason:
         values["reason"] = ticket.invalid_reason
     return values

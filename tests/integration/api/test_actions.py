@@ -139,6 +139,8 @@ WRONG_STATUS = [
     ("urge", "zhang", None, ("free_repair", "closed")),
     ("reopen", "desk", {"reason": "再看看"}, ("free_repair", "signed_off")),
     ("mark_invalid", "desk", {"reason": "业主原因"}, ("complaint", "dispatched")),
+    ("reinspect", "warranty", None, ("warranty", "in_progress")),
+    ("escalate", "desk", {"answer": "需经理答复"}, ("escalated_inquiry", "escalated")),
 ]
 
 
@@ -263,3 +265,34 @@ def test_a_new_matter_raised_during_a_callback_is_a_new_ticket_linked_to_the_one
     # And a link to another property's ticket is refused, naming the field
     refused = api.post("/properties/SUN/tickets", world["desk"], body={**matter, "linked_ticket_id": moon["id"]})
     assert refused.status == 400 and refused.body["details"][0]["field"] == "linked_ticket_id"
+
+
+def test_the_call_centre_has_a_queue_of_returned_complaints_with_their_reasons(api, world, clock):
+    base = {"kind": "complaint", "channel": "call_centre", "resident_id": "zhang"}
+    returned = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "description": "邻居装修"}).body
+    kept = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "description": "电梯常坏"}).body
+    assert act(api, world, "desk", returned["id"], "mark_invalid", {"reason": "业主自家装修引起"}).status == 200
+    # When the call-centre agent reads the property's returned complaints
+    query = {"property_id": "SUN", "status": "invalid", "kind": "complaint"}
+    page = api.get("/tickets", world["callcentre"], query=query)
+    # Then the queue holds the returned one with its written reason, and not the one still being handled
+    assert page.status == 200, page.body
+    assert [(t["id"], t["invalid_reason"]) for t in page.body["items"]] == [(returned["id"], "业主自家装修引起")]
+    assert kept["id"] not in [t["id"] for t in page.body["items"]]
+
+
+def test_a_warranty_visit_is_booked_for_the_next_day_or_later(api, world, clock):
+    from tests.integration.api.flows import ticket_at
+
+    warranty = ticket_at(api, world, "warranty", "dispatched", clock)  # it is 10:00 on 23 November in Shanghai
+    today = act(api, world, "desk", warranty["id"], "book_appointment", {"appointment_at": "2026-11-23T18:00:00+08:00"})
+    assert today.status == 400 and today.body["details"] == [
+        {"field": "appointment_at", "problem": "earlier than the next day"}
+    ]
+    tomorrow = {"appointment_at": "2026-11-24T09:00:00+08:00"}
+    booked = act(api, world, "desk", warranty["id"], "book_appointment", tomorrow)
+    assert booked.status == 200 and booked.body["appointment_at"] == "2026-11-24T09:00:00+08:00"
+    # A repair may still be visited the same day
+    repair = ticket_at(api, world, "free_repair", "dispatched", clock)
+    same_day = {"appointment_at": "2026-11-23T18:00:00+08:00"}
+    assert act(api, world, "desk", repair["id"], "book_appointment", same_day).status == 200

@@ -265,3 +265,84 @@ def test_no_notice_ever_reaches_a_phone_with_a_dash_for_a_value(flow, world, clo
     assert texts and not [t for t in texts if "-元" in t or "：-" in t or " - " in t]
     notices = [json.dumps(n, ensure_ascii=False) for n in flow.notices(tid)]
     assert any("quote_reminder" in n for n in notices)
+
+
+def test_an_escalated_inquiry_stays_open_with_its_reply_target_until_the_manager_answers(flow, world, clock, phones):
+    desk, manager = world["desk"], world["manager"]
+    tid = flow.create_for(desk, kind="inquiry", channel="phone", description="明年物业费涨吗", resident_id="zhang")
+    number = flow.ticket(tid).number
+    phones.new()
+    # When the desk cannot answer and escalates (the reply is due 24 hours after the call: 10:00 tomorrow)
+    clock.advance(hours=1)
+    flow.act(tid, desk, "answer", {"answer": "涉及收费标准，需经理答复", "outcome": "escalated"})
+    # Then the manager owns it: it is open, waiting for the manager's answer, its reply target running
+    ticket = flow.ticket(tid)
+    assert (ticket.status, ticket.awaiting) == ("escalated", ["answer"])
+    assert ticket.sla["desk_reply"].met_at is None
+    assert phones.new() == [
+        (PHONES["manager"], f"咨询{number}前台无法答复，已转经理处理，请于2026年11月24日 10:00前答复业主。")
+    ]
+    flow.act(tid, desk, "answer", {"answer": "不涨"}, status=409)  # the desk no longer answers it
+    # When the manager answers in time, the resident is told and the ticket closes
+    clock.advance(hours=3)
+    flow.act(tid, manager, "answer", {"answer": "明年物业费标准不变。"})
+    flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert ticket.status == "closed" and ticket.sla["desk_reply"].breached is False
+    assert phones.new() == [(ZHANG, f"您的咨询{number}答复：明年物业费标准不变。")]
+
+
+def test_warranty_work_is_reinspected_by_the_engineer_before_the_resident_signs(flow, world, clock, phones):
+    desk, warranty, contractor, zhang = world["desk"], world["warranty"], world["contractor"], world["zhang"]
+    tid = flow.create_for(desk, kind="warranty", channel="phone", description="门框变形", resident_id="zhang")
+    flow.act(tid, desk, "classify", {"department": "engineering"})
+    flow.act(tid, desk, "dispatch", {"assignee_id": "warranty", "department": "engineering"})
+    flow.act(tid, warranty, "accept")
+    flow.act(tid, warranty, "arrive")
+    flow.act(tid, warranty, "route", {"contractor_id": "contractor", "deadline": "2026-12-03T10:00:00+00:00"})
+    flow.act(tid, zhang, "consent")
+    flow.act(tid, contractor, "start")
+    number = flow.ticket(tid).number
+    phones.new()
+    # When the contractor reports completion, the warranty engineer is asked to re-inspect (复验), not the resident
+    flow.act(tid, contractor, "complete", {"notes": "门框已更换"})
+    assert phones.new() == [(PHONES["warranty"], f"维保工单{number}施工单位已完工，请复验。")]
+    flow.act(tid, zhang, "sign_off", {"rating": 5}, status=409)
+    # A failed re-inspection sends the work back to the contractor
+    flow.act(tid, warranty, "refuse", {"reason": "门框未对齐"})
+    assert flow.ticket(tid).status == "rework"
+    assert sorted(phones.new()) == [
+        (PHONES["dispatcher"], f"工单{number}验收未通过，请返工。"),
+        (PHONES["contractor"], f"工单{number}验收未通过，请返工。"),
+    ]
+    flow.act(tid, contractor, "start")
+    flow.act(tid, contractor, "complete", {"notes": "重新调整"})
+    phones.new()
+    # When the engineer passes it, the resident is asked to sign off, and signs
+    flow.act(tid, warranty, "reinspect", {"note": "复验合格"})
+    assert phones.new() == [(ZHANG, f"工单{number}已完工，请验收签字。")]
+    flow.act(tid, zhang, "sign_off", {"rating": 5})
+    flow.wait_ended(tid)
+    assert flow.ticket(tid).status == "closed"
+
+
+def test_a_warranty_request_outside_the_warranty_is_returned_invalid_with_its_reason(flow, world, clock, phones):
+    desk, warranty = world["desk"], world["warranty"]
+    tid = flow.create_for(desk, kind="warranty", channel="phone", description="wall cracks", resident_id="smith")
+    flow.act(tid, desk, "classify", {"department": "engineering"})
+    flow.act(tid, desk, "dispatch", {"assignee_id": "warranty", "department": "engineering"})
+    flow.act(tid, warranty, "accept")
+    flow.act(tid, warranty, "arrive")
+    number = flow.ticket(tid).number
+    phones.new()
+    flow.act(tid, warranty, "mark_invalid", {"reason": "caused by the resident's own renovation"})
+    flow.wait_ended(tid)
+    ticket = flow.ticket(tid)
+    assert (ticket.status, ticket.invalid_reason) == ("invalid", "caused by the resident's own renovation")
+    assert phones.new() == [
+        (
+            SMITH,
+            f"Ticket {number} is not covered by the warranty. Reason: caused by the resident's own renovation."
+            " Please contact the desk with questions.",
+        )
+    ]

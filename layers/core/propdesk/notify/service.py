@@ -28,6 +28,7 @@ _ROLE_OF: dict[Audience, Role] = {
     Audience.DESK: Role.DESK_AGENT,
     Audience.BUTLER: Role.BUTLER,
     Audience.MANAGER: Role.MANAGER,
+    Audience.WARRANTY_ENGINEER: Role.WARRANTY_ENGINEER,
 }
 NOTIFIER = "notifier"
 

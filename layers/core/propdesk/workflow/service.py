@@ -54,7 +54,11 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
         (NoticeKind.CONSENT_REQUESTED, [Audience.RESIDENT]),
     ],
     Action.COMPLETE.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
+    # Warranty work is re-inspected (复验) by the warranty engineer before the resident is asked to sign.
+    f"{Action.COMPLETE.value}:warranty": [(NoticeKind.REINSPECTION_DUE, [Audience.WARRANTY_ENGINEER])],
+    Action.REINSPECT.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
     Action.REFUSE.value: [(NoticeKind.REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])],
+    Action.ESCALATE.value: [(NoticeKind.INQUIRY_ESCALATED, [Audience.MANAGER])],
 }
 # The action that ended a ticket (with the answer's outcome) -> who is told why.
 _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
@@ -68,7 +72,7 @@ _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
 
 def answer_notices(ticket: Ticket, step: Step, answer: str, at: datetime) -> list[Notice]:
     """Whom the answer that opened `step` tells; a callback falling due sends the resident the survey (回访)."""
-    told = list(_ON_ANSWER.get(answer, []))
+    told = list(_ON_ANSWER.get(f"{answer}:{ticket.kind.value}", _ON_ANSWER.get(answer, [])))
     if Action.RECORD_CALLBACK in step.awaiting and answer != Action.RECORD_CALLBACK.value:
         told.append((NoticeKind.CALLBACK_SURVEY, [Audience.RESIDENT]))
     return [notice_for(ticket, kind, audience, at, f"{answer}:{kind.value}") for kind, audience in told]
