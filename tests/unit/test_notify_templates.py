@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from propdesk.models.enums import Language
-from propdesk.notices import NoticeKind
+from propdesk.notices import Audience, NoticeKind
 from propdesk.notify.sender import PinpointSender, SnsSender, make_sender
 from propdesk.notify.service import is_e164
 from propdesk.notify.templates import TEMPLATES, MissingNoticeValue, render
@@ -161,3 +161,37 @@ def test_function_settings_fail_loudly_without_their_environment(monkeypatch):
         with pytest.raises(ValidationError):
             module.settings()
         module.settings.cache_clear()
+
+
+def test_every_notice_the_workflow_raises_carries_the_values_its_template_needs():
+    """What notice_for builds from a ticket (plus the fire's own params) renders in both languages."""
+    from datetime import UTC, datetime
+
+    from propdesk.models.ticket import SlaTarget, Ticket
+    from propdesk.workflow import service, timers
+
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    ticket = Ticket(
+        id="t_1",
+        number=NUMBER,
+        property_id="SUN",
+        kind="warranty",
+        channel="phone",
+        status="routed",
+        description="墙体裂缝",
+        created_by="desk",
+        created_at=at,
+        updated_at=at,
+        quote_cents=12050,
+        appointment_at=at,
+        contractor_deadline=at,
+        invalid_reason="业主自行改造",
+        sla={"desk_reply": SlaTarget(name="desk_reply", started_at=at, due_at=at)},
+    )
+    raised = [(kind, {"timer": timer}) for timer, (kind, _) in timers._NOTICES.items()]
+    raised += [(kind, {}) for told in service._ON_ANSWER.values() for kind, _ in told]
+    raised += [(kind, {"answer": "好的"}) for told in service._ON_END.values() for kind, _ in told]
+    for kind, params in raised:
+        notice = timers.notice_for(ticket, kind, [Audience.RESIDENT], at, "key", 0, **params)
+        for language in Language:
+            assert NUMBER in render(notice.kind, language, notice.number, notice.params, SHANGHAI), kind
