@@ -86,7 +86,7 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
                 False,
                 Fires.BREACH,
                 1,
-                frozenset({S.RECEIVED, S.CLASSIFIED}),
+                frozenset({S.RECEIVED, S.CLASSIFIED, S.ESCALATED}),  # escalated: the manager answers it
             ),
             Rule(
                 T.COORDINATION_CONTACT,

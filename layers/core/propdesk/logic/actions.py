@@ -59,6 +59,16 @@ class _Change:
     target: Status | None = None  # where the action leads: the row's target unless the action chose otherwise
 
 
+def _identify(ch: _Change) -> None:
+    if not isinstance(ch.payload, c.IdentifiedInput):
+        return  # a bare note: the desk only confirms who sent it
+    for name in ("resident_id", "unit_id", "building_id", "contact_name", "language"):
+        value = getattr(ch.payload, name)
+        if value is not None:
+            setattr(ch.t, name, value)
+            ch.data[name] = value
+
+
 def _classify(ch: _Change) -> None:
     assert isinstance(ch.payload, c.ClassifyInput)
     for name in ("kind", "category", "area", "paid", "department"):
@@ -95,6 +105,12 @@ def _dispatch(ch: _Change) -> None:
 def _book_appointment(ch: _Change) -> None:
     assert isinstance(ch.payload, c.AppointmentInput)
     at = _future(ch.payload.appointment_at, ch.now, "appointment_at")
+    zone = ch.prop.zone
+    if ch.t.kind is TicketKind.WARRANTY and at.astimezone(zone).date() <= ch.now.astimezone(zone).date():
+        raise InvalidRequest(
+            "a warranty visit is booked for the next day or later",
+            details=[{"field": "appointment_at", "problem": "earlier than the next day"}],
+        )
     ch.t.appointment_at = at
     ch.data["appointment_at"] = at.isoformat()
 
@@ -185,6 +201,12 @@ def _answer(ch: _Change) -> None:
     ch.data["outcome"] = ch.payload.outcome
 
 
+def _escalate(ch: _Change) -> None:
+    assert isinstance(ch.payload, c.AnswerInput)
+    ch.note = ch.payload.answer
+    ch.data["outcome"] = "escalated"
+
+
 def _coordinate(ch: _Change) -> None:
     assert isinstance(ch.payload, c.CoordinateInput)
     ch.t.coordination_opened_at = ch.t.coordination_opened_at or ch.now
@@ -241,6 +263,7 @@ def _void_or_reopen(ch: _Change) -> None:
 
 
 _FIELDS: dict[Action, Callable[[_Change], None]] = {
+    Action.IDENTIFY: _identify,
     Action.CLASSIFY: _classify,
     Action.DISPATCH: _dispatch,
     Action.BOOK_APPOINTMENT: _book_appointment,
@@ -254,6 +277,7 @@ _FIELDS: dict[Action, Callable[[_Change], None]] = {
     Action.REFUSE: _refuse,
     Action.RECORD_CALLBACK: _record_callback,
     Action.ANSWER: _answer,
+    Action.ESCALATE: _escalate,
     Action.COORDINATE: _coordinate,
     Action.VOID: _void_or_reopen,
     Action.REOPEN: _void_or_reopen,
