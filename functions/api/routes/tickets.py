@@ -52,8 +52,10 @@ def _persistence() -> Any:
     return _PERSISTENCE["store"]
 
 
-def _idempotent_create(key: str | None, principal: Principal, body: dict[str, Any], create: Any) -> dict[str, Any]:
-    """Run `create` once per (caller, key); a replay returns the first answer."""
+def _idempotent_create(
+    key: str | None, principal: Principal, route: str, body: dict[str, Any], create: Any
+) -> dict[str, Any]:
+    """Run `create` once per (caller, route, key); a replay returns the first answer, to that caller only."""
     if key is None:
         return dict(create())
     # Imported here: the idempotency utility pulls in boto3 and s3transfer, which no other request needs.
@@ -64,7 +66,7 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
     )
 
     config = IdempotencyConfig(
-        event_key_jmespath="[caller, key]",
+        event_key_jmespath="[caller, route, key]",
         payload_validation_jmespath="body",
         expires_after_seconds=settings().idempotency_seconds,
     )
@@ -76,7 +78,7 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
         return dict(create())
 
     try:
-        return dict(once(request={"caller": principal.user_id, "key": key, "body": body}))
+        return dict(once(request={"caller": principal.identity, "route": route, "key": key, "body": body}))
     except IdempotencyValidationError as err:
         raise IdempotencyKeyReused(
             "this Idempotency-Key was already used with a different body",
@@ -116,7 +118,9 @@ def create_ticket(
         metrics.add_dimension(name="kind", value=ticket.kind.value)
         return view(ticket, caller).model_dump(mode="json")
 
-    return _created(_idempotent_create(idempotency_key, caller, request.model_dump(mode="json"), create))
+    return _created(
+        _idempotent_create(idempotency_key, caller, "POST /tickets", request.model_dump(mode="json"), create)
+    )
 
 
 @router.post(
@@ -137,7 +141,7 @@ def create_ticket_for(
         return view(ticket, caller).model_dump(mode="json")
 
     body = {"property_id": property_id, **request.model_dump(mode="json")}
-    return _created(_idempotent_create(idempotency_key, caller, body, create))
+    return _created(_idempotent_create(idempotency_key, caller, "POST /properties/{property_id}/tickets", body, create))
 
 
 @router.get("/tickets/<ticket_id>", summary="One ticket", tags=["tickets"])
@@ -176,7 +180,7 @@ def my_work(
 
 @router.get("/tickets/<ticket_id>/events", summary="The ticket's audit trail", tags=["tickets"])
 def audit_trail(caller: Caller, ticket_id: TicketId) -> AuditTrail:
-    events = ticket_service().audit(caller, ticket_id)
+    events = caller.visible_events(ticket_service().audit(caller, ticket_id))
     return AuditTrail(ticket_id=ticket_id, events=[EventView.of(e) for e in events])
 
 

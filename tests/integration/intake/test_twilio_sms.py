@@ -44,7 +44,7 @@ def test_known_resident_new_message_opens_a_ticket_and_answers_twiml_in_chinese(
     assert "工单号 SUN-20261123-0001" in body
     [item] = tickets(aws)
     assert item["kind"]["S"] == "repair" and item["status"]["S"] == "received"
-    assert item["resident_id"]["S"] == "zhang"
+    assert item["resident_id"]["S"] == "SUN#zhang"
 
 
 def test_english_resident_gets_english_reply_and_kind_from_keywords(intake, aws):

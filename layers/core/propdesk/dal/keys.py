@@ -21,6 +21,13 @@ def ticket_pk(ticket_id: str) -> str:
 
 
 TICKET_SK = "TICKET"
+
+
+def person_key(property_id: str, person_id: str) -> str:
+    """A person's index key: staff and resident ids are unique within a property only ("#" is in no id)."""
+    return f"{property_id}#{person_id}"
+
+
 EVENT_PREFIX = "EVENT#"
 
 
