@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import AwareDatetime
 
 from api_settings import settings
 from propdesk import clock
@@ -18,6 +17,7 @@ from propdesk.access import Principal
 from propdesk.errors import Conflict, DomainError, InvalidRequest
 from propdesk.logic.commands import AttachmentRequest, ResidentTicketRequest, StaffTicketRequest
 from propdesk.logic.tickets import ListQuery
+from propdesk.models.common import Instant
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
 from routes.deps import Caller, page_view, ticket_service, view
@@ -156,8 +156,8 @@ def list_tickets(
     kind: Annotated[TicketKind | None, Query()] = None,
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     mine: Annotated[bool, Query()] = False,
-    created_from: Annotated[AwareDatetime | None, Query()] = None,
-    created_to: Annotated[AwareDatetime | None, Query()] = None,
+    created_from: Annotated[Instant | None, Query()] = None,
+    created_to: Annotated[Instant | None, Query()] = None,
     property_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,

@@ -50,7 +50,8 @@ def _well_formed(key: dict[str, Any], hash_attr: str) -> bool:
         {"pk", "sk", hash_attr} <= names
         and names <= _KEY_ATTRS | _RANGE_ATTRS
         and len(names & (_KEY_ATTRS - {"pk", "sk"})) == 1
-        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in key.values())
+        # DynamoDB refuses an empty key value with a ValidationException.
+        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) and v["S"] for v in key.values())
     )
 
 
