@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from propdesk.errors import DomainError
 from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.limits import LimitReached
 from request_body import BodyRefused, normalise
 from routes import actions, directory, reports, tickets
 
@@ -64,6 +65,17 @@ def openapi_document() -> Response[Any]:
 def domain_error(err: DomainError) -> Response[Any]:
     logger.info("request refused", extra={"error": err.code, "status": err.status})
     return _error(err.status, err.code, err.message, err.details)
+
+
+@app.exception_handler(LimitReached)
+def limit_reached(err: LimitReached) -> Response[Any]:
+    logger.info("limit reached", extra={"error": err.code, "retry_after": err.retry_after})
+    return Response(
+        status_code=429,
+        content_type="application/json",
+        body={"error": err.code, "message": err.message, "details": err.details},
+        headers={"Retry-After": str(err.retry_after)},
+    )
 
 
 @app.exception_handler(RequestValidationError)

@@ -20,7 +20,7 @@ from propdesk.logic.tickets import ListQuery
 from propdesk.models.common import Instant
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
-from routes.deps import Caller, page_view, ticket_service, view
+from routes.deps import Caller, directory_cache, limits, page_view, ticket_service, view
 from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -114,6 +114,10 @@ def create_ticket(
     service = ticket_service()
 
     def create() -> dict[str, Any]:
+        # Inside the idempotent step: a replay of the same key answers again without using the limit.
+        if caller.property_id is not None:
+            prop = directory_cache().property(caller.property_id)
+            limits().ticket_by_resident(prop, caller.user_id, clock.now())
         ticket = service.create_for_resident(caller, request)
         metrics.add_dimension(name="kind", value=ticket.kind.value)
         return view(ticket, caller).model_dump(mode="json")

@@ -14,7 +14,7 @@ from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import Page, TicketStore, combine, kind_filter, status_filter
 from propdesk.errors import ConcurrentUpdate, InvalidRequest, NotFound, StepNotAwaited
-from propdesk.logic import actions, assignees, commands
+from propdesk.logic import actions, assignees, commands, limits
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.directory import Property, Resident, Unit
 from propdesk.models.enums import Action, Channel, Role, Status, TicketKind
@@ -257,6 +257,7 @@ class TicketService:
             raise NotFound(f"ticket {ticket.id} not found")
         assignees.check_people(self.cache, ticket, action, payload)
         now = clock.now()
+        limits.check_action(prop, ticket, action, now)
         updated, data, note = actions.apply(ticket, row, payload, principal, prop, now)
         event = TicketEvent(
             ticket_id=ticket.id,

@@ -21,6 +21,10 @@ class PropertySettings(BaseModel):
     identification_expiry_days: Count = Field(default=3, ge=1, le=60)
     appointment_confirm_days: Count = Field(default=3, ge=1, le=60)
     daily_sms_cap: Count = Field(default=500, ge=0, le=100_000)
+    # Per-caller limits (answered 429 with Retry-After); API Gateway throttling is the outer bound.
+    tickets_per_resident_hour: Count = Field(default=10, ge=1, le=1_000)
+    attachments_per_ticket_day: Count = Field(default=20, ge=1, le=500)
+    sms_replies_per_number_hour: Count = Field(default=3, ge=0, le=100)
 
 
 class Property(BaseModel):
