@@ -59,3 +59,12 @@ def test_attachments_per_ticket_a_day(api, world, clock):
     assert len(api.get(f"/tickets/{tid}", world["desk"]).body["attachments"]) == 3
     clock.advance(hours=24)
     assert api.post(f"/tickets/{tid}/attachments", world["zhang"], body=PHOTO).status == 201
+
+
+def test_a_page_holds_at_most_the_propertys_page_size(api, world, clock):
+    _set(api, world, max_page_size=2)
+    for _ in range(3):
+        create(api, world)
+    for who in ("zhang", "desk"):
+        page = api.get("/tickets", world[who], query={"limit": "50"}).body
+        assert len(page["items"]) == 2 and page["cursor"], who

@@ -54,5 +54,10 @@ def check_action(prop: Property, ticket: Ticket, action: Action, now: datetime) 
         raise LimitReached(f"at most {limit} attachments per ticket a day", retry, "attachments")
 
 
+def page_size(prop: Property, asked: int) -> int:
+    """The page a caller gets: what they asked for, up to the property's largest page."""
+    return min(asked, prop.settings.max_page_size)
+
+
 def _span(window: int) -> str:
     return "hour" if window == HOUR else "day" if window == DAY else f"{window} s"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -191,7 +191,9 @@ class TicketService:
         flt_kind = kind_filter(q.kind.value if q.kind else None)
         flt = combine(flt_kind, status_filter(q.status.value if q.status else None))
         if principal.role is Role.RESIDENT:
-            return self.tickets.by_resident(principal.property_id or "", principal.user_id, q.limit, q.cursor, flt)
+            home = principal.property_id or ""
+            size = limits.page_size(self.cache.property(home), q.limit)
+            return self.tickets.by_resident(home, principal.user_id, size, q.cursor, flt)
         property_id = q.property_id or principal.property_id
         if property_id is None:
             raise InvalidRequest(
@@ -199,6 +201,7 @@ class TicketService:
                 details=[{"field": "property_id", "problem": "required for group-level staff"}],
             )
         principal.require_property(property_id)
+        q = replace(q, limit=limits.page_size(self.cache.property(property_id), q.limit))
         if q.mine or principal.role is Role.CONTRACTOR:
             return self.tickets.open_by_assignee(property_id, principal.user_id, q.limit, q.cursor, flt)
         if q.assignee_id:
@@ -212,7 +215,8 @@ class TicketService:
             raise NotFound("no such route for this caller")
         if principal.property_id is None:
             return Page([], None)  # work is only ever assigned to staff of the ticket's own property
-        return self.tickets.open_by_assignee(principal.property_id, principal.user_id, limit, cursor, None)
+        size = limits.page_size(self.cache.property(principal.property_id), limit)
+        return self.tickets.open_by_assignee(principal.property_id, principal.user_id, size, cursor, None)
 
     # ---- act ----------------------------------------------------------------
 
