@@ -52,7 +52,9 @@ def _refusal(status: int, code: str, message: str, details: list[dict[str, Any]]
     return {
         "statusCode": status,
         "headers": {"Content-Type": "application/json"},
-        "body": json.dumps({"error": code, "message": message, "details": details}, ensure_ascii=False),
+        "body": json.dumps(
+            {"error": code, "message": message, "details": details}, ensure_ascii=False, separators=(",", ":")
+        ),
     }
 
 
