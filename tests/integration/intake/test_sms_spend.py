@@ -56,3 +56,15 @@ def test_replies_count_against_the_daily_sms_cap(intake, aws, clock):
         TableName=aws["TicketsTable"], Key={"pk": {"S": "SMSCAP#SUN#20261123"}, "sk": {"S": "SMSCAP"}}
     )["Item"]
     assert item["sent"] == {"N": "2"}
+
+
+def test_one_number_draws_at_most_the_daily_replies(intake, aws, clock):
+    # Given a daily allowance of 4 replies per number (3 an hour by default)
+    _set_settings(aws, sms_replies_per_number_day=4)
+    # When a resident writes three times in each of two hours of the same day
+    bodies = []
+    for hour in range(2):
+        bodies += [sms(intake, "+8613800000001", f"问题 {hour}-{n}", f"SMday{hour}{n:026d}")[1] for n in range(3)]
+        clock.advance(hours=1)
+    # Then three replies in the first hour, one in the second, and nothing more that day
+    assert [("<Message>" in b) for b in bodies] == [True, True, True, True, False, False]

@@ -271,8 +271,8 @@ def test_dynamodb_requests_per_sms_webhook(intake, aws, ddb_requests):
     replay = Counter(ddb_requests)
     print("DDB per SMS: new ticket (cold)", dict(new_ticket), "reply (warm)", dict(reply), "replay", dict(replay))
     assert "Scan" not in new_ticket + reply + replay
-    # A reply now also takes the sender's hourly allowance and a slot of the daily cap: two UpdateItems.
-    assert sum(new_ticket.values()) <= 11 and sum(reply.values()) <= 9 and sum(replay.values()) <= 2
+    # A reply now also takes the sender's hourly and daily allowances and a slot of the daily cap: three UpdateItems.
+    assert sum(new_ticket.values()) <= 12 and sum(reply.values()) <= 10 and sum(replay.values()) <= 2
 
 
 def test_a_signed_post_without_a_message_sid_is_a_bad_request(intake, aws):

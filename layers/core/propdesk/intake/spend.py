@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
-from propdesk.logic.limits import HOUR, LimitReached, Limits
+from propdesk.logic.limits import DAY, HOUR, LimitReached, Limits
 from propdesk.models.directory import Property
 from propdesk.notify.cap import DailyCap
 from propdesk.numbering import local_day
@@ -20,13 +20,14 @@ class ReplySpend:
         self.properties = properties
 
     def allow(self, property_id: str | None, sender: str, now: datetime) -> bool:
-        """Take one reply from the sender's hourly allowance, then one SMS from the property's day."""
+        """Take one reply from the sender's hourly and daily allowances, then one SMS from the property's day."""
         if property_id is None:
             return False
         prop = self.properties(property_id)
+        sender_key = _number_key(sender)
         try:
-            allowance = prop.settings.sms_replies_per_number_hour
-            self.limits.take("sms_replies", prop, _number_key(sender), allowance, HOUR, now)
+            self.limits.take("sms_replies", prop, sender_key, prop.settings.sms_replies_per_number_hour, HOUR, now)
+            self.limits.take("sms_replies", prop, sender_key, prop.settings.sms_replies_per_number_day, DAY, now)
         except LimitReached:
             return False
         return self.cap.take(prop.id, local_day(now, prop.timezone), prop.settings.daily_sms_cap)
