@@ -10,6 +10,8 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from workflow_starter_settings import settings
 
@@ -53,22 +55,25 @@ def _reasons(records: list[dict[str, Any]]) -> dict[str, str]:
     return reasons
 
 
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Each record succeeds or fails alone: a failure is retried from its own sequence number, not the batch's."""
     settings()  # fail the cold start, not the first record, on a bad environment
-    records = event.get("Records", [])
-    reasons = _reasons(records)
-    outcomes: dict[str, int] = {}
-    for record in records:
-        change = record.get("dynamodb", {})
+    reasons = _reasons(event.get("Records", []))
+
+    def on_record(record: DynamoDBRecord) -> None:
+        change = record.raw_event.get("dynamodb", {})
         if change.get("Keys", {}).get("sk", {}).get("S") != TICKET_SK:
-            continue
+            return
         old, new = _ticket(change.get("OldImage")), _ticket(change.get("NewImage"))
         latest = new or old
         ticket_id = latest.id if latest is not None else ""
         outcome = service().on_ticket_change(old, new, reasons.get(ticket_id))
         if outcome:
             key = "started" if outcome.startswith("arn:") else outcome
-            outcomes[key] = outcomes.get(key, 0) + 1
             logger.info("workflow changed", extra={"ticket_id": ticket_id, "outcome": key})
-    return {"records": len(records), **outcomes}
+
+    return dict(process_partial_response(event, on_record, processor, context))

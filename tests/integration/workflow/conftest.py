@@ -424,7 +424,9 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
 
         def invoke() -> None:
             try:
-                handler({"Records": records}, _Context())
+                answer = handler({"Records": records}, _Context())
+                if answer.get("batchItemFailures"):
+                    harness.errors.append(f"WorkflowStarterFunction: records failed: {answer['batchItemFailures']}")
             except Exception as err:  # noqa: BLE001 - a stream failure fails the test, not the writer
                 harness.errors.append(f"WorkflowStarterFunction: {type(err).__name__}: {err}")
 

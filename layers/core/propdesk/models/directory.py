@@ -38,6 +38,9 @@ class Property(BaseModel):
     code: str = Field(pattern=r"^[A-Z]{2,6}$", description="prefix of ticket numbers, e.g. SUN")
     name: Name
     timezone: str = "Asia/Shanghai"
+    country: str = Field(
+        default="CN", pattern=r"^[A-Z]{2}$", description="ISO 3166 region of phone numbers written without +code"
+    )
     desk_opens: WallTime = time(8, 0)
     desk_closes: WallTime = time(21, 0)
     holidays: list[Day] = Field(default_factory=list, max_length=366)
