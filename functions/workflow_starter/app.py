@@ -6,6 +6,7 @@ right after its write; StartExecution is idempotent by the execution name derive
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,8 @@ from propdesk.dal.tickets import TicketStore
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.ticket import Ticket
+from propdesk.notices import Notice
+from propdesk.ports import notices as notices_port
 from propdesk.workflow import WorkflowService
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -32,7 +35,11 @@ _ENDING_ACTIONS = {"void", "close", "mark_invalid", "reject_quote", "answer"}
 def service() -> WorkflowService:
     config = settings()
     cache_ = DirectoryCache(DirectoryStore(config.directory_table))
-    return WorkflowService(TicketStore(config.tickets_table), cache_.property)
+
+    def publish(notices: Sequence[Notice]) -> int:
+        return notices_port.publish(notices, config.notices_queue_url)
+
+    return WorkflowService(TicketStore(config.tickets_table), cache_.property, publish)
 
 
 def _ticket(image: dict[str, Any] | None) -> Ticket | None:
