@@ -248,7 +248,9 @@ class HttpApiServer:
                     self.wfile.write(response.body)
 
             # BaseHTTPRequestHandler dispatches on do_<METHOD>; every method takes the same path.
+            # TRACE and CONNECT too: http.server would answer them with an HTML page of its own.
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+            do_TRACE = do_CONNECT = _serve  # noqa: N815
 
         self.httpd = _QuietServer((host, port), Handler)
         self.httpd.daemon_threads = True

@@ -9,7 +9,10 @@ from typing import Any
 import contract
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.json_encoder import Encoder
@@ -17,6 +20,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from propdesk.errors import DomainError
 from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.limits import LimitReached
+from request_body import BodyRefused, normalise
 from routes import actions, directory, reports, tickets
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -51,11 +56,23 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response[Any]:
+    """Every refusal of this API has this one shape: {"error", "message", "details"}."""
     return Response(
         status_code=status,
         content_type="application/json",
         body={"error": code, "message": message, "details": details or []},
     )
+
+
+def _refusal(status: int, code: str, message: str, details: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same shape, answered before the resolver runs (the body never reached a route)."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(
+            {"error": code, "message": message, "details": details}, ensure_ascii=False, separators=(",", ":")
+        ),
+    }
 
 
 @app.get("/openapi.json", include_in_schema=False)
@@ -67,6 +84,17 @@ def openapi_document() -> Response[Any]:
 def domain_error(err: DomainError) -> Response[Any]:
     logger.info("request refused", extra={"error": err.code, "status": err.status})
     return _error(err.status, err.code, err.message, err.details)
+
+
+@app.exception_handler(LimitReached)
+def limit_reached(err: LimitReached) -> Response[Any]:
+    logger.info("limit reached", extra={"error": err.code, "retry_after": err.retry_after})
+    return Response(
+        status_code=429,
+        content_type="application/json",
+        body={"error": err.code, "message": err.message, "details": err.details},
+        headers={"Retry-After": str(err.retry_after)},
+    )
 
 
 @app.exception_handler(RequestValidationError)
@@ -82,6 +110,19 @@ def validation_error(err: RequestValidationError) -> Response[Any]:
     return _error(422, "validation_failed", f"invalid request: {fields}", details)
 
 
+@app.exception_handler(RequestUnsupportedContentType)
+def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+    details = [{"field": "content-type", "problem": "not application/json"}]
+    return _error(415, "unsupported_media_type", "the request body must be JSON in UTF-8", details)
+
+
+@app.exception_handler(Exception)
+def internal_error(err: Exception) -> Response[Any]:
+    """A failure of ours: logged with its trace, answered in the one error shape without internals."""
+    logger.exception("request failed", extra={"error_type": type(err).__name__})
+    return _error(500, "internal_error", "something went wrong on our side; the request may be retried")
+
+
 @app.not_found
 def not_found(_: Exception) -> Response[Any]:
     return _error(404, "not_found", "no such route")
@@ -92,9 +133,10 @@ def not_found(_: Exception) -> Response[Any]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     body = event.get("body") or ""
     if len(body) > MAX_BODY_BYTES * 4 // 3 + 4:
-        return {
-            "statusCode": 413,
-            "headers": {"Content-Type": "application/json"},
-            "body": '{"error":"body_too_large","message":"the request body exceeds 64 KiB","details":[]}',
-        }
+        return _refusal(413, "body_too_large", "the request body exceeds 64 KiB", [])
+    try:
+        normalise(event)
+    except BodyRefused as refused:
+        logger.info("request body refused", extra={"error": refused.code, "status": refused.status})
+        return _refusal(refused.status, refused.code, refused.message, refused.details)
     return app.resolve(event, context)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import asdict
-from functools import cache
+from dataclasses import asdict, replace
+from functools import cache, cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -16,11 +17,13 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from intake_settings import settings
+from propdesk import clock
 from propdesk.errors import DomainError, Forbidden
 from propdesk.intake import messages
 from propdesk.intake.conversation import Caller, InboundText, IntakeReply, IntakeRules, IntakeService
 from propdesk.intake.ivr import IvrTurn, Turn, next_turn
 from propdesk.intake.signature import is_valid, parse_form, public_url
+from propdesk.intake.spend import ReplySpend
 from propdesk.intake.wiring import Once, intake_service
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.models.enums import Channel, Language, TicketKind
@@ -45,6 +48,30 @@ class Sandbox:
         self.sms_once = self.once.wrap(self._sms, "message_id", "message")
         self.call_once = self.once.wrap(self._call, "call_id", "call")
         self._token: tuple[float, str] | None = None
+        # The MessageSid this request actually handled (not a replay); per thread, as the local stack
+        # may run requests of one sandbox side by side.
+        self._handled = threading.local()
+
+    @property
+    def answered(self) -> str | None:
+        return getattr(self._handled, "message_id", None)
+
+    @answered.setter
+    def answered(self, message_id: str | None) -> None:
+        self._handled.message_id = message_id
+
+    @cached_property
+    def spend(self) -> ReplySpend:
+        """Built on the first reply, so a cold start builds no DynamoDB client it may not need."""
+        import boto3
+
+        from propdesk.dal.limits import UsageStore
+        from propdesk.logic.limits import Limits
+        from propdesk.notify.cap import DailyCap
+
+        table = settings().tickets_table
+        cap = DailyCap(boto3.client("dynamodb"), table)
+        return ReplySpend(cap, Limits(UsageStore(table)), self.service.tickets.cache.property)
 
     def auth_token(self) -> str:
         """The Twilio auth token from SSM (decrypted), cached for a few minutes so rotation still lands."""
@@ -58,7 +85,11 @@ class Sandbox:
         return self._token[1]
 
     def _sms(self, message: dict[str, Any]) -> dict[str, Any]:
-        return self.service.handle_text(InboundText(**message)).to_dict()
+        self.answered = message["message_id"]
+        reply = self.service.handle_text(InboundText(**message))
+        if reply.may_reply and not self.spend.allow(reply.property_id, message["sender"], clock.now()):
+            reply = replace(reply, may_reply=False)  # the ticket is made; the reply would cost over the limits
+        return reply.to_dict()
 
     def _call(self, call: dict[str, Any]) -> dict[str, Any]:
         caller = self.service.caller(call["phone"] or None, call["description"], call.get("recipient"))
@@ -124,11 +155,17 @@ def sms() -> Response[str]:
     )
     if not message.message_id:
         return Response(status_code=400, content_type="text/plain", body="MessageSid is required")
+    sandbox().answered = None
     reply = IntakeReply.from_dict(sandbox().sms_once(message=asdict(message)))
+    # A redelivered MessageSid was answered the first time: answering again would be another paid SMS.
+    replayed = sandbox().answered != message.message_id
     # The formatter masks the number: the log shows +86*******0001, enough to correlate, never the number.
-    logger.info("sms handled", extra={"outcome": reply.outcome, "ticket": reply.ticket_number, "from": message.sender})
+    logger.info(
+        "sms handled",
+        extra={"outcome": reply.outcome, "ticket": reply.ticket_number, "from": message.sender, "replay": replayed},
+    )
     answer = MessagingResponse()
-    if reply.may_reply:
+    if reply.may_reply and not replayed:
         answer.message(reply.text)
     return Response(status_code=200, content_type=TWIML, body=str(answer))
 

@@ -51,9 +51,12 @@ def http_event(
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     base64_body: bool = False,
+    raw_bytes: bytes | None = None,
 ) -> dict[str, Any]:
+    """An HTTP API event; a header given as None is left out, raw_bytes arrive base64-encoded (as API Gateway)."""
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
-    hdrs = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+    given = {k.lower(): v for k, v in (headers or {}).items()}
+    hdrs = {k: v for k, v in {"content-type": "application/json", **given}.items() if v is not None}
     query_string = "&".join(f"{k}={v}" for k, v in (query or {}).items())
     event: dict[str, Any] = {
         "version": "2.0",
@@ -78,7 +81,10 @@ def http_event(
     }
     if query:
         event["queryStringParameters"] = query
-    if text is not None:
+    if raw_bytes is not None:
+        event["body"] = base64.b64encode(raw_bytes).decode()
+        event["isBase64Encoded"] = True
+    elif text is not None:
         event["body"] = base64.b64encode(text.encode()).decode() if base64_body else text
     if claims is not None:
         event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
@@ -128,7 +134,7 @@ def reset_api_state() -> None:
     """A new sandbox: forget the API's services, settings and caches built against the last moto account."""
     deps = sys.modules.get("routes.deps")
     if deps is not None:
-        for name in ("directory_cache", "ticket_service", "directory_service"):
+        for name in ("directory_cache", "ticket_service", "directory_service", "limits"):
             getattr(deps, name).cache_clear()
     settings_module = sys.modules.get("api_settings")
     if settings_module is not None:

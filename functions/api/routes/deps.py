@@ -11,9 +11,11 @@ from aws_lambda_powertools.event_handler.request import Request
 from api_settings import settings
 from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.limits import UsageStore
 from propdesk.dal.tickets import Page, TicketStore
 from propdesk.errors import Unauthenticated
 from propdesk.logic.directory import DirectoryCache, DirectoryService
+from propdesk.logic.limits import Limits
 from propdesk.logic.tickets import TicketService
 from propdesk.models.ticket import Ticket
 from propdesk.ports.workflow import send_step_result
@@ -29,6 +31,11 @@ def directory_cache() -> DirectoryCache:
 def ticket_service() -> TicketService:
     cache_ = directory_cache()
     return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_, send_step_result)
+
+
+@cache
+def limits() -> Limits:
+    return Limits(UsageStore(settings().tickets_table))
 
 
 @cache

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from propdesk.errors import InvalidRequest
-from propdesk.models.common import Id, Name
+from propdesk.models.common import Flag, Id, Name, Subject
 from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 from propdesk.models.enums import STAFF_ROLES, Department, Language, Role
 from propdesk.phones import PhoneText
@@ -37,7 +37,7 @@ class UnitIn(_In):
     id: Id
     building_id: Id
     number: Annotated[str, Body(min_length=1, max_length=20)]
-    contract_signed: bool = False
+    contract_signed: Flag = False
 
 
 class ResidentIn(_In):
@@ -46,8 +46,8 @@ class ResidentIn(_In):
     name: Name
     phone: PhoneText
     language: Language = Language.ZH_CN
-    user_sub: Annotated[str, Body(max_length=128)] | None = None
-    sms_opt_out: bool = False
+    user_sub: Subject | None = None
+    sms_opt_out: Flag = False
 
 
 class StaffIn(_In):
@@ -57,7 +57,7 @@ class StaffIn(_In):
     department: Department | None = None
     phone: PhoneText | None = None
     language: Language = Language.ZH_CN
-    user_sub: Annotated[str, Body(max_length=128)] | None = None
+    user_sub: Subject | None = None
 
     @field_validator("role")
     @classmethod

@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import AwareDatetime
 
 from api_settings import settings
 from propdesk import clock
@@ -18,9 +17,10 @@ from propdesk.access import Principal
 from propdesk.errors import Conflict, DomainError, InvalidRequest
 from propdesk.logic.commands import AttachmentRequest, ResidentTicketRequest, StaffTicketRequest
 from propdesk.logic.tickets import ListQuery
+from propdesk.models.common import Instant
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
-from routes.deps import Caller, page_view, ticket_service, view
+from routes.deps import Caller, directory_cache, limits, page_view, ticket_service, view
 from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -52,8 +52,10 @@ def _persistence() -> Any:
     return _PERSISTENCE["store"]
 
 
-def _idempotent_create(key: str | None, principal: Principal, body: dict[str, Any], create: Any) -> dict[str, Any]:
-    """Run `create` once per (caller, key); a replay returns the first answer."""
+def _idempotent_create(
+    key: str | None, principal: Principal, route: str, body: dict[str, Any], create: Any
+) -> dict[str, Any]:
+    """Run `create` once per (caller, route, key); a replay returns the first answer, to that caller only."""
     if key is None:
         return dict(create())
     # Imported here: the idempotency utility pulls in boto3 and s3transfer, which no other request needs.
@@ -64,7 +66,7 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
     )
 
     config = IdempotencyConfig(
-        event_key_jmespath="[caller, key]",
+        event_key_jmespath="[caller, route, key]",
         payload_validation_jmespath="body",
         expires_after_seconds=settings().idempotency_seconds,
     )
@@ -76,7 +78,7 @@ def _idempotent_create(key: str | None, principal: Principal, body: dict[str, An
         return dict(create())
 
     try:
-        return dict(once(request={"caller": principal.user_id, "key": key, "body": body}))
+        return dict(once(request={"caller": principal.identity, "route": route, "key": key, "body": body}))
     except IdempotencyValidationError as err:
         raise IdempotencyKeyReused(
             "this Idempotency-Key was already used with a different body",
@@ -112,11 +114,17 @@ def create_ticket(
     service = ticket_service()
 
     def create() -> dict[str, Any]:
+        # Inside the idempotent step: a replay of the same key answers again without using the limit.
+        if caller.property_id is not None:
+            prop = directory_cache().property(caller.property_id)
+            limits().ticket_by_resident(prop, caller.user_id, clock.now())
         ticket = service.create_for_resident(caller, request)
         metrics.add_dimension(name="kind", value=ticket.kind.value)
         return view(ticket, caller).model_dump(mode="json")
 
-    return _created(_idempotent_create(idempotency_key, caller, request.model_dump(mode="json"), create))
+    return _created(
+        _idempotent_create(idempotency_key, caller, "POST /tickets", request.model_dump(mode="json"), create)
+    )
 
 
 @router.post(
@@ -137,7 +145,7 @@ def create_ticket_for(
         return view(ticket, caller).model_dump(mode="json")
 
     body = {"property_id": property_id, **request.model_dump(mode="json")}
-    return _created(_idempotent_create(idempotency_key, caller, body, create))
+    return _created(_idempotent_create(idempotency_key, caller, "POST /properties/{property_id}/tickets", body, create))
 
 
 @router.get("/tickets/<ticket_id>", summary="One ticket", tags=["tickets"])
@@ -152,8 +160,8 @@ def list_tickets(
     kind: Annotated[TicketKind | None, Query()] = None,
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     mine: Annotated[bool, Query()] = False,
-    created_from: Annotated[AwareDatetime | None, Query()] = None,
-    created_to: Annotated[AwareDatetime | None, Query()] = None,
+    created_from: Annotated[Instant | None, Query()] = None,
+    created_to: Annotated[Instant | None, Query()] = None,
     property_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -176,7 +184,7 @@ def my_work(
 
 @router.get("/tickets/<ticket_id>/events", summary="The ticket's audit trail", tags=["tickets"])
 def audit_trail(caller: Caller, ticket_id: TicketId) -> AuditTrail:
-    events = ticket_service().audit(caller, ticket_id)
+    events = caller.visible_events(ticket_service().audit(caller, ticket_id))
     return AuditTrail(ticket_id=ticket_id, events=[EventView.of(e) for e in events])
 
 

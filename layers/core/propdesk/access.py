@@ -9,8 +9,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from propdesk.errors import Forbidden, NotFound, Unauthenticated
-from propdesk.models.enums import Role
-from propdesk.models.ticket import Ticket
+from propdesk.models.enums import Action, Role
+from propdesk.models.ticket import Ticket, TicketEvent
+
+# What a resident reads of the audit trail: each step of their ticket, with the figures that concern them.
+# Timers, notices and the workflow's own lines, with their execution ARNs and staff ids, stay with staff.
+_RESIDENT_STEPS = frozenset({"create"} | {a.value for a in Action})
+_RESIDENT_FIGURES = frozenset(
+    {
+        "number",
+        "kind",
+        "channel",
+        "department",
+        "departments",
+        "appointment_at",
+        "amount_cents",
+        "fee_cents",
+        "rating",
+        "satisfaction",
+        "outcome",
+        "urge_count",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +42,11 @@ class Principal:
     property_id: str | None  # None: group level (call centre, group managers)
     unit_id: str | None = None
     department: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """The caller across the whole group: staff and resident ids are unique within a property only."""
+        return f"{self.role.value}@{self.property_id or '*'}/{self.user_id}"
 
     @property
     def group_level(self) -> bool:
@@ -43,6 +68,22 @@ class Principal:
         if ticket is None or not self.can_see(ticket):
             raise NotFound(f"ticket {ticket_id} not found")
         return ticket
+
+    def visible_events(self, events: Iterable[TicketEvent]) -> list[TicketEvent]:
+        """The audit trail as this caller may read it: whole for staff, the ticket's steps for its resident."""
+        if self.role is not Role.RESIDENT:
+            return list(events)
+        return [
+            event.model_copy(
+                update={
+                    # Staff are shown by their role: their ids are internal identifiers.
+                    "actor_id": event.actor_id if event.actor_role is Role.RESIDENT else event.actor_role.value,
+                    "data": {k: v for k, v in event.data.items() if k in _RESIDENT_FIGURES},
+                }
+            )
+            for event in events
+            if event.action in _RESIDENT_STEPS
+        ]
 
     def require_property(self, property_id: str) -> None:
         if not self.can_see_property(property_id):

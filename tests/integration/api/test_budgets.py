@@ -116,9 +116,9 @@ def test_recorded_costs_of_the_other_routes(api, world, clock, ddb):
         api.post(
             f"/tickets/{tid}/attachments", world["zhang"], body={"purpose": "resident", "content_type": "image/jpeg"}
         )
-    # resident, unit, counter, transaction (the property is cached)
-    assert create_cost == {"GetItem": 2, "UpdateItem": 1, "TransactWriteItems": 1}
-    assert idempotent_cost == {"GetItem": 2, "UpdateItem": 2, "TransactWriteItems": 1, "PutItem": 1}
+    # resident, unit, the resident's hourly ticket limit, the number counter, transaction (the property is cached)
+    assert create_cost == {"GetItem": 2, "UpdateItem": 2, "TransactWriteItems": 1}
+    assert idempotent_cost == {"GetItem": 2, "UpdateItem": 3, "TransactWriteItems": 1, "PutItem": 1}
     assert replay_cost == {"PutItem": 1}  # the failed conditional put returns the stored answer
     assert trail_cost == {"Query": 1}  # the ticket and its events share a partition
     assert attach_cost == {"GetItem": 1, "TransactWriteItems": 1}  # an action like any other

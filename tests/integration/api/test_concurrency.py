@@ -96,3 +96,172 @@ def test_a_stale_read_never_overwrites(api, world, clock, monkeypatch):
     assert (now["assignee_id"], now["version"]) == ("tech", ticket["version"] + 1)
     actions = [e["action"] for e in api.get(f"/tickets/{ticket['id']}/events", world["desk"]).body["events"]]
     assert actions == ["create", "classify", "dispatch"]
+
+
+# ---- many actions at once: one audit event per successful action -------------------------------------
+
+
+@pytest.fixture
+def serialised_dynamodb(monkeypatch):
+    """The embedded emulator with DynamoDB's own guarantee: one write or transaction at a time per table.
+
+    moto applies a transaction item by item and rolls back by restoring a copy of the whole table taken when
+    it began, with no lock; see test_the_emulator_alone_invents_an_event_without_its_change for what that does.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
+        original = getattr(DynamoDBBackend, name)
+
+        def serialised(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, serialised)
+
+
+def _urge_at_once(service, principal, tid, n):
+    from propdesk.errors import ConcurrentUpdate
+    from propdesk.logic.commands import NoteInput
+    from propdesk.models.enums import Action
+
+    barrier = threading.Barrier(n, timeout=30)
+    outcomes = []
+
+    def urge():
+        barrier.wait()
+        try:
+            service.act(principal, tid, Action.URGE, NoteInput())
+            outcomes.append("ok")
+        except ConcurrentUpdate:
+            outcomes.append("409")
+
+    threads = [threading.Thread(target=urge) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_twenty_concurrent_urges_write_one_event_per_success(api, world, clock, serialised_dynamodb):
+    # Given a ticket; When 20 urges arrive at once, five times over
+    from routes.deps import directory_cache, ticket_service
+
+    tid = create(api, world)["id"]
+    service = ticket_service()
+    desk = directory_cache().principal({"sub": "sub-desk", "cognito:groups": "[desk_agent]"})
+    successes = 0
+    for _batch in range(5):
+        outcomes = _urge_at_once(service, desk, tid, 20)
+        assert len(outcomes) == 20 and set(outcomes) <= {"ok", "409"}
+        successes += outcomes.count("ok")
+        # Then after every batch: one urge event per success, the count and the version agree
+        ticket, events = service.tickets.with_events(tid)
+        urges = [e for e in events if e.action == "urge"]
+        assert len(urges) == successes == ticket.urge_count == ticket.version - 1
+    assert successes >= 5  # at least one per batch got through
+
+
+def test_an_action_writes_its_event_only_inside_the_tickets_conditional_transaction(api, world, clock, monkeypatch):
+    # Given a ticket, and every DynamoDB write request recorded as sent
+    import botocore.session
+
+    sent: list[tuple[str, dict]] = []
+    original = botocore.session.Session.create_client
+
+    def create_client(session, *args, **kwargs):
+        client = original(session, *args, **kwargs)
+        client.meta.events.register(
+            "provide-client-params.dynamodb", lambda params, model, **_: sent.append((model.name, params))
+        )
+        return client
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", create_client)
+    from tests.support.api import reset_api_state
+
+    reset_api_state()
+    tid = create(api, world)["id"]
+    sent.clear()
+    # When the desk urges it
+    assert act(api, world, "desk", tid, "urge").status == 200
+    # Then the only write is one transaction: the ticket put on condition of the version read, and its event
+    writes = [(name, params) for name, params in sent if name not in ("GetItem", "Query")]
+    assert [name for name, _ in writes] == ["TransactWriteItems"], writes
+    ticket_put, event_put = (item["Put"] for item in writes[0][1]["TransactItems"])
+    assert ticket_put["Item"]["sk"] == {"S": "TICKET"} and ticket_put["Item"]["version"] == {"N": "2"}
+    names, values = ticket_put["ExpressionAttributeNames"], ticket_put["ExpressionAttributeValues"]
+    condition = ticket_put["ConditionExpression"]
+    for placeholder, name in names.items():
+        condition = condition.replace(placeholder, name)
+    for placeholder, value in values.items():
+        condition = condition.replace(placeholder, str(value))
+    assert condition == "version = {'N': '1'}"
+    assert (
+        event_put["Item"]["sk"]["S"].startswith("EVENT#") and "attribute_not_exists" in event_put["ConditionExpression"]
+    )
+
+
+def test_the_emulator_alone_invents_an_event_without_its_change(api, aws, world, clock, monkeypatch):
+    """Two transactions on one ticket, interleaved as moto allows: A starts (copies the table), B writes the
+    ticket, A fails its version check and restores its copy, B writes its event. DynamoDB would have made B
+    all or nothing; moto leaves B's event without B's change, and B was told it succeeded."""
+    from moto.dynamodb import models as moto_models
+
+    from propdesk.errors import ConcurrentUpdate
+    from propdesk.models.enums import Role
+    from propdesk.models.ticket import TicketEvent
+
+    tid = create(api, world)["id"]
+    store = TicketStore(aws["TicketsTable"])
+    read = store.get(tid)
+    a_copied, b_wrote_ticket, a_restored = threading.Event(), threading.Event(), threading.Event()
+    real_get = moto_models.DynamoDBBackend.get_item
+    real_put = moto_models.DynamoDBBackend.put_item
+
+    def pause_then_get(self, *args, **kwargs):
+        # In a transaction, moto reads each item after copying the table and before checking its condition.
+        if threading.current_thread().name == "A":
+            a_copied.set()
+            b_wrote_ticket.wait(10)
+        return real_get(self, *args, **kwargs)
+
+    def put_then_pause(self, table_name, item_attrs, *args, **kwargs):
+        result = real_put(self, table_name, item_attrs, *args, **kwargs)
+        if threading.current_thread().name == "B" and item_attrs["sk"]["S"] == "TICKET":
+            b_wrote_ticket.set()
+            a_restored.wait(10)
+        return result
+
+    monkeypatch.setattr(moto_models.DynamoDBBackend, "get_item", pause_then_get)
+    monkeypatch.setattr(moto_models.DynamoDBBackend, "put_item", put_then_pause)
+
+    def urge(by: str, ticket):
+        event = TicketEvent(ticket_id=tid, at=clock(), actor_id=by, actor_role=Role.DESK_AGENT, action="urge")
+        return store.update(ticket.model_copy(update={"urge_count": ticket.urge_count + 1}), [event])
+
+    results: dict[str, object] = {}
+
+    def run(name, ticket):
+        try:
+            results[name] = urge(name, ticket)
+        except ConcurrentUpdate as err:
+            results[name] = err
+        if name == "A":
+            a_restored.set()
+
+    stale = read.model_copy(update={"version": 0})  # A's check fails: it read an older version
+    a = threading.Thread(target=run, args=("A", stale), name="A")
+    a.start()
+    a_copied.wait(10)
+    b = threading.Thread(target=run, args=("B", read), name="B")
+    b.start()
+    a.join(20)
+    b.join(20)
+    monkeypatch.undo()
+    # Then B was told it succeeded, A that it lost; but the ticket does not show B's urge while its event is there
+    assert isinstance(results["A"], ConcurrentUpdate) and not isinstance(results["B"], Exception)
+    ticket, events = store.with_events(tid)
+    assert [e.actor_id for e in events if e.action == "urge"] == ["B"]
+    assert (ticket.urge_count, ticket.version) == (0, 1)

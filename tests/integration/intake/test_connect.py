@@ -54,7 +54,7 @@ def test_create_records_a_ticket_and_a_later_lookup_finds_it(connect):
     assert created["result"] == "ok" and created["ticketNumber"] == "SUN-20261123-0001"
     assert created["ticketSpoken"] == "S U N 2 0 2 6 1 1 2 3 0 0 0 1"
     [item] = tickets()
-    assert item["kind"]["S"] == "repair" and item["resident_id"]["S"] == "zhang"
+    assert item["kind"]["S"] == "repair" and item["resident_id"]["S"] == "SUN#zhang"
     assert json.loads(item["doc"]["S"])["channel"] == "call_centre"
 
     found = invoke(connect, sample("lookup"))

@@ -65,7 +65,7 @@ def test_an_inbound_sms_opens_a_ticket_and_is_answered_by_sms(inbound):
 
     assert result == {"batchItemFailures": []}
     [item] = tickets()
-    assert item["resident_id"]["S"] == "zhang" and json.loads(item["doc"]["S"])["channel"] == "sms"
+    assert item["resident_id"]["S"] == "SUN#zhang" and json.loads(item["doc"]["S"])["channel"] == "sms"
     [(number, text)] = sms_sent()
     assert number == "+8613800000001" and "工单号 SUN-" in text
 

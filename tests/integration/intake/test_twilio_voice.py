@@ -92,7 +92,7 @@ def test_a_description_becomes_a_ticket_and_the_caller_hears_its_number(intake, 
     assert "工单号是 S U N 2 0 2 6 1 1 2 3 0 0 0 1" in body and "<Hangup />" in body
     [item] = ticket_items()
     assert json.loads(item["doc"]["S"])["channel"] == "phone"
-    assert item["kind"]["S"] == "repair" and item["resident_id"]["S"] == "zhang"
+    assert item["kind"]["S"] == "repair" and item["resident_id"]["S"] == "SUN#zhang"
 
     again = voice(intake, "step=describe&kind=repair&attempt=0", SpeechResult="卫生间漏水了")
     assert again == (status, body) and len(ticket_items()) == 1  # a replayed webhook: one ticket

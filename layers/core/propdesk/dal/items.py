@@ -86,6 +86,7 @@ class TicketItem(_Bindable):
     created_at = UnicodeAttribute()
     status_due = UnicodeAttribute()
     due_key = UnicodeAttribute()
+    # Index keys of people are "property#person" (keys.person_key): ids repeat across properties.
     resident_id = UnicodeAttribute(null=True)
     assignee_open = UnicodeAttribute(null=True)
     open_property = UnicodeAttribute(null=True)

@@ -21,6 +21,13 @@ def ticket_pk(ticket_id: str) -> str:
 
 
 TICKET_SK = "TICKET"
+
+
+def person_key(property_id: str, person_id: str) -> str:
+    """A person's index key: staff and resident ids are unique within a property only ("#" is in no id)."""
+    return f"{property_id}#{person_id}"
+
+
 EVENT_PREFIX = "EVENT#"
 
 
@@ -43,7 +50,8 @@ def _well_formed(key: dict[str, Any], hash_attr: str) -> bool:
         {"pk", "sk", hash_attr} <= names
         and names <= _KEY_ATTRS | _RANGE_ATTRS
         and len(names & (_KEY_ATTRS - {"pk", "sk"})) == 1
-        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in key.values())
+        # DynamoDB refuses an empty key value with a ValidationException.
+        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) and v["S"] for v in key.values())
     )
 
 

@@ -13,7 +13,15 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from propdesk.dal.items import NO_DUE, ByPropertyCreated, ByPropertyStatus, CounterItem, EventItem, TicketItem
-from propdesk.dal.keys import EVENT_PREFIX, TICKET_SK, decode_cursor, encode_cursor, iso_key, ticket_pk
+from propdesk.dal.keys import (
+    EVENT_PREFIX,
+    TICKET_SK,
+    decode_cursor,
+    encode_cursor,
+    iso_key,
+    person_key,
+    ticket_pk,
+)
 from propdesk.errors import ConcurrentUpdate
 from propdesk.models.ticket import Ticket, TicketEvent
 
@@ -37,8 +45,8 @@ def _to_item(ticket: Ticket) -> TicketItem:
         created_at=iso_key(ticket.created_at),
         status_due=f"{ticket.status.value}#{due_key}",
         due_key=due_key,
-        resident_id=ticket.resident_id,
-        assignee_open=ticket.assignee_id if is_open and ticket.assignee_id else None,
+        resident_id=person_key(ticket.property_id, ticket.resident_id) if ticket.resident_id else None,
+        assignee_open=person_key(ticket.property_id, ticket.assignee_id) if is_open and ticket.assignee_id else None,
         open_property=ticket.property_id if is_open else None,
         doc=ticket.model_dump(mode="json", exclude={"version"}),
     )
@@ -176,10 +184,12 @@ class TicketStore:
         tickets = [_from_raw(raw) for raw in page.get("Items", [])]
         return Page(tickets, encode_cursor(index_name, result.page_iter.last_evaluated_key))
 
-    def by_resident(self, resident_id: str, limit: int, cursor: str | None, flt: Condition | None) -> Page:
-        return self._page(
-            TicketItem.by_resident, "by-resident", "resident_id", resident_id, None, flt, limit, cursor, True
-        )
+    def by_resident(
+        self, property_id: str, resident_id: str, limit: int, cursor: str | None, flt: Condition | None
+    ) -> Page:
+        """A resident's tickets, newest first; keyed by property and resident, so ids may repeat across properties."""
+        key = person_key(property_id, resident_id)
+        return self._page(TicketItem.by_resident, "by-resident", "resident_id", key, None, flt, limit, cursor, True)
 
     def by_property_status(
         self, property_id: str, status: str, limit: int, cursor: str | None, flt: Condition | None
@@ -226,12 +236,15 @@ class TicketStore:
             True,
         )
 
-    def open_by_assignee(self, assignee_id: str, limit: int, cursor: str | None, flt: Condition | None) -> Page:
+    def open_by_assignee(
+        self, property_id: str, assignee_id: str, limit: int, cursor: str | None, flt: Condition | None
+    ) -> Page:
+        """A person's open work in one property, soonest due first."""
         return self._page(
             TicketItem.by_assignee_open,
             "by-assignee-open",
             "assignee_open",
-            assignee_id,
+            person_key(property_id, assignee_id),
             None,
             flt,
             limit,

@@ -120,7 +120,7 @@ class IntakeService:
 
     def open_tickets(self, resident: Resident, limit: int = 10) -> list[Ticket]:
         """The resident's open tickets, newest first (one Query on the by-resident index)."""
-        page = self.tickets.tickets.by_resident(resident.id, limit, None, None)
+        page = self.tickets.tickets.by_resident(resident.property_id, resident.id, limit, None, None)
         return [t for t in page.tickets if t.is_open]
 
     # ---- SMS ------------------------------------------------------------------

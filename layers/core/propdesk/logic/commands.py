@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
-from propdesk.models.common import Cents, Id, LongText, Name, Phone, ShortText
+from propdesk.models.common import Cents, Flag, Id, Instant, LongText, Name, Phone, ShortText
 from propdesk.models.enums import Area, Channel, Department, Language, TicketKind
 from propdesk.models.ticket import Materials
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-Rating = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
 
 
 class _Strict(BaseModel):
@@ -33,7 +33,7 @@ class ResidentTicketRequest(_Strict):
     description: LongText
     title: ShortText | None = None
     area: Area = Area.IN_UNIT
-    preferred_time: AwareDatetime | None = None
+    preferred_time: Instant | None = None
 
 
 class StaffTicketRequest(_Strict):
@@ -50,7 +50,7 @@ class StaffTicketRequest(_Strict):
     contact_name: Name | None = None
     contact_phone: Phone | None = None
     language: Language | None = None
-    preferred_time: AwareDatetime | None = None
+    preferred_time: Instant | None = None
     linked_ticket_id: Id | None = None  # a new matter raised during a callback: the ticket called back
 
     @model_validator(mode="after")
@@ -84,7 +84,7 @@ class ClassifyInput(_Strict):
     kind: TicketKind | None = None
     category: ShortText | None = None
     area: Area | None = None
-    paid: bool | None = None
+    paid: Flag | None = None
     department: Department | None = None
     note: Note | None = None
 
@@ -103,18 +103,18 @@ class DispatchInput(_Strict):
 
 
 class AppointmentInput(_Strict):
-    appointment_at: AwareDatetime
+    appointment_at: Instant
     note: Note | None = None
 
 
 class QuoteInput(_Strict):
-    amount_cents: Annotated[int, Field(gt=0, le=100_000_000)]
+    amount_cents: Annotated[int, Strict(), Field(gt=0, le=100_000_000)]
     note: Note | None = None
 
 
 class RouteInput(_Strict):
     contractor_id: Id
-    deadline: AwareDatetime
+    deadline: Instant
     note: Note | None = None
 
 

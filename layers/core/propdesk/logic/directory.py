@@ -22,16 +22,36 @@ M = TypeVar("M", bound=BaseModel)
 CACHE_SECONDS = 60.0
 
 
+# Who may read the lists that hold people's phone numbers; every other list is open to the property's staff.
+_DESK = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER})
+PEOPLE_READERS: dict[type[BaseModel], frozenset[Role]] = {
+    Resident: _DESK,
+    Staff: _DESK | {Role.DISPATCHER},  # a dispatcher picks the technician to send
+}
+
+
 class DirectoryCache:
     def __init__(self, store: DirectoryStore, ttl: float = CACHE_SECONDS) -> None:
         self.store = store
         self.ttl = ttl
         self._properties: dict[str, tuple[float, Property]] = {}
         self._principals: dict[tuple[str, tuple[Role, ...]], tuple[float, Principal]] = {}
+        self._staff: dict[tuple[str, str], tuple[float, Staff]] = {}
 
     def clear(self) -> None:
         self._properties.clear()
         self._principals.clear()
+        self._staff.clear()
+
+    def staff(self, property_id: str, staff_id: str) -> Staff | None:
+        """A staff member of a property (one GetItem when cold; a member met as a caller is already known)."""
+        hit = self._staff.get((property_id, staff_id))
+        if hit and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        member = self.store.get(Staff, property_id, staff_id)
+        if member is not None:
+            self._staff[(property_id, staff_id)] = (time.monotonic(), member)
+        return member
 
     def property(self, property_id: str) -> Property:
         hit = self._properties.get(property_id)
@@ -64,6 +84,8 @@ class DirectoryCache:
             if isinstance(record, Resident) and Role.RESIDENT in roles:
                 return Principal(record.id, Role.RESIDENT, record.property_id, unit_id=record.unit_id)
             if isinstance(record, Staff) and record.role in roles:
+                if record.property_id is not None:
+                    self._staff[(record.property_id, record.id)] = (time.monotonic(), record)
                 department = record.department.value if record.department else None
                 return Principal(record.id, record.role, record.property_id, department=department)
         raise Forbidden("this user is not registered in the PropDesk directory for that role")
@@ -108,6 +130,10 @@ class DirectoryService:
         principal.require_property(property_id)
         if principal.role is Role.RESIDENT:
             raise NotFound(f"property {property_id} not found")
+        readers = PEOPLE_READERS.get(model)
+        if readers is not None and principal.role not in readers:
+            # Field staff see a resident's contact through the ticket assigned to them, never the whole list.
+            raise Forbidden(f"the {model.__name__.lower()} list is kept for the desk, the call centre and managers")
         return self.store.list_records(model, property_id)
 
     def save(self, principal: Principal, record: M, *, create: bool) -> M:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import Page, TicketStore, combine, kind_filter, status_filter
 from propdesk.errors import ConcurrentUpdate, InvalidRequest, NotFound, StepNotAwaited
-from propdesk.logic import actions, commands
+from propdesk.logic import actions, assignees, commands, limits
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.directory import Property, Resident, Unit
 from propdesk.models.enums import Action, Channel, Role, Status, TicketKind
@@ -197,13 +197,13 @@ class TicketService:
         return events
 
     def list(self, principal: Principal, q: ListQuery) -> Page:
+        """A page of what the caller may see: every index is keyed by property, so no page holds another's."""
         flt_kind = kind_filter(q.kind.value if q.kind else None)
+        flt = combine(flt_kind, status_filter(q.status.value if q.status else None))
         if principal.role is Role.RESIDENT:
-            status = status_filter(q.status.value if q.status else None)
-            flt = combine(flt_kind, status, _property_filter(principal.property_id or ""))  # ids are per property
-            return self.tickets.by_resident(principal.user_id, q.limit, q.cursor, flt)
-        if q.mine or principal.role is Role.CONTRACTOR:
-            return self.tickets.open_by_assignee(principal.user_id, q.limit, q.cursor, flt_kind)
+            home = principal.property_id or ""
+            size = limits.page_size(self.cache.property(home), q.limit)
+            return self.tickets.by_resident(home, principal.user_id, size, q.cursor, flt)
         property_id = q.property_id or principal.property_id
         if property_id is None:
             raise InvalidRequest(
@@ -211,11 +211,11 @@ class TicketService:
                 details=[{"field": "property_id", "problem": "required for group-level staff"}],
             )
         principal.require_property(property_id)
+        q = replace(q, limit=limits.page_size(self.cache.property(property_id), q.limit))
+        if q.mine or principal.role is Role.CONTRACTOR:
+            return self.tickets.open_by_assignee(property_id, principal.user_id, q.limit, q.cursor, flt)
         if q.assignee_id:
-            page = self.tickets.open_by_assignee(
-                q.assignee_id, q.limit, q.cursor, combine(flt_kind, _property_filter(property_id))
-            )
-            return page
+            return self.tickets.open_by_assignee(property_id, q.assignee_id, q.limit, q.cursor, flt)
         if q.status:
             return self.tickets.by_property_status(property_id, q.status.value, q.limit, q.cursor, flt_kind)
         return self.tickets.by_property_created(property_id, q.created_from, q.created_to, q.limit, q.cursor, flt_kind)
@@ -223,7 +223,10 @@ class TicketService:
     def my_work(self, principal: Principal, limit: int, cursor: str | None) -> Page:
         if principal.role is Role.RESIDENT:
             raise NotFound("no such route for this caller")
-        return self.tickets.open_by_assignee(principal.user_id, limit, cursor, None)
+        if principal.property_id is None:
+            return Page([], None)  # work is only ever assigned to staff of the ticket's own property
+        size = limits.page_size(self.cache.property(principal.property_id), limit)
+        return self.tickets.open_by_assignee(principal.property_id, principal.user_id, size, cursor, None)
 
     # ---- act ----------------------------------------------------------------
 
@@ -294,7 +297,9 @@ class TicketService:
         field_worker = principal.role in (Role.TECHNICIAN, Role.CONTRACTOR)
         if field_worker and action in _ASSIGNEE_ONLY and ticket.assignee_id != principal.user_id:
             raise NotFound(f"ticket {ticket.id} not found")
+        assignees.check_people(self.cache, ticket, action, payload)
         now = clock.now()
+        limits.check_action(prop, ticket, action, now)
         updated, data, note = actions.apply(ticket, row, payload, principal, prop, now)
         event = TicketEvent(
             ticket_id=ticket.id,
@@ -311,12 +316,6 @@ class TicketService:
 
 
 _ASSIGNEE_ONLY = frozenset({Action.ACCEPT, Action.ARRIVE, Action.START, Action.COMPLETE, Action.QUOTE})
-
-
-def _property_filter(property_id: str) -> Any:
-    from propdesk.dal.items import TicketItem
-
-    return TicketItem.property_id == property_id
 
 
 def _step_output(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from propdesk.models.common import Id, Name, Phone
+from propdesk.models.common import Count, Day, Flag, Id, Name, Phone, Subject, WallTime
 from propdesk.models.enums import Department, Language, Role
 
 
@@ -16,11 +16,17 @@ class PropertySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    callback_all: bool = False  # one site calls back 100% of jobs
-    quote_expiry_days: int = Field(default=7, ge=1, le=60)
-    identification_expiry_days: int = Field(default=3, ge=1, le=60)
-    appointment_confirm_days: int = Field(default=3, ge=1, le=60)
-    daily_sms_cap: int = Field(default=500, ge=0, le=100_000)
+    callback_all: Flag = False  # one site calls back 100% of jobs
+    quote_expiry_days: Count = Field(default=7, ge=1, le=60)
+    identification_expiry_days: Count = Field(default=3, ge=1, le=60)
+    appointment_confirm_days: Count = Field(default=3, ge=1, le=60)
+    daily_sms_cap: Count = Field(default=500, ge=0, le=100_000)
+    # Per-caller limits (answered 429 with Retry-After); API Gateway throttling is the outer bound.
+    tickets_per_resident_hour: Count = Field(default=10, ge=1, le=1_000)
+    attachments_per_ticket_day: Count = Field(default=20, ge=1, le=500)
+    sms_replies_per_number_hour: Count = Field(default=3, ge=0, le=100)
+    sms_replies_per_number_day: Count = Field(default=10, ge=0, le=1_000)
+    max_page_size: Count = Field(default=100, ge=1, le=100)  # a larger `limit` is served as this many
 
 
 class Property(BaseModel):
@@ -35,9 +41,9 @@ class Property(BaseModel):
     country: str = Field(
         default="CN", pattern=r"^[A-Z]{2}$", description="ISO 3166 region of phone numbers written without +code"
     )
-    desk_opens: time = time(8, 0)
-    desk_closes: time = time(21, 0)
-    holidays: list[date] = Field(default_factory=list, max_length=366)
+    desk_opens: WallTime = time(8, 0)
+    desk_closes: WallTime = time(21, 0)
+    holidays: list[Day] = Field(default_factory=list, max_length=366)
     settings: PropertySettings = Field(default_factory=PropertySettings)
     # The property's own SMS and phone numbers: a message or call to one opens its ticket here.
     numbers: list[Phone] = Field(default_factory=list, max_length=20)
@@ -91,7 +97,7 @@ class Unit(BaseModel):
     property_id: Id
     building_id: Id
     number: str = Field(min_length=1, max_length=20)
-    contract_signed: bool = False  # 已签约: required for call-centre complaints
+    contract_signed: Flag = False  # 已签约: required for call-centre complaints
 
 
 class Resident(BaseModel):
@@ -103,8 +109,8 @@ class Resident(BaseModel):
     name: Name
     phone: Phone
     language: Language = Language.ZH_CN
-    user_sub: str | None = None  # the Cognito user, when the resident uses the app
-    sms_opt_out: bool = False
+    user_sub: Subject | None = None  # the Cognito user, when the resident uses the app
+    sms_opt_out: Flag = False
 
 
 class Staff(BaseModel):
@@ -117,7 +123,7 @@ class Staff(BaseModel):
     department: Department | None = None
     phone: Phone | None = None
     language: Language = Language.ZH_CN
-    user_sub: str | None = None
+    user_sub: Subject | None = None
 
     @field_validator("role")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from propdesk.models.common import Cents, Id
+from propdesk.models.common import Cents, Id, Quantity
 from propdesk.models.enums import (
     FINAL_STATUSES,
     Action,
@@ -43,7 +43,7 @@ class Materials(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    quantity: float = Field(gt=0, le=10_000)
+    quantity: Quantity = Field(gt=0, le=10_000)
     unit_price_cents: Cents = 0
 
 
