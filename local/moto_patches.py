@@ -1,7 +1,8 @@
-"""The seams into moto: Lambda invokes run our workers, and Step Functions waits obey the time warp.
+"""The seams into moto: Lambda invokes run our workers, Step Functions waits obey the time warp, and
+DynamoDB answers one request at a time.
 
-moto never runs Lambda code without Docker, and its Wait states, retries and task
-timeouts sleep in real time; these patches change exactly those points.
+moto never runs Lambda code without Docker, its Wait states, retries and task timeouts sleep in real
+time, and its DynamoDB backend is not safe for concurrent requests; these patches change exactly those points.
 """
 
 from __future__ import annotations
@@ -131,6 +132,41 @@ def _deliver_stream(workers: Workers, function_arn: str, event: dict[str, Any], 
             return
         time.sleep(0.5 * (attempt + 1))
     log_line(f"! stream batch from {table} dropped after {STREAM_RETRIES + 1} attempts")
+
+
+_DYNAMODB_LOCK = threading.RLock()
+
+
+def serialise_dynamodb() -> Callable[[], None]:
+    """DynamoDB requests take turns; returns the function that undoes it.
+
+    DynamoDB checks a condition and writes atomically, and one table's requests never see each other half
+    done. moto's backend does neither under concurrent requests: two conditional writes both pass their
+    check, a failed transaction restores a snapshot of the whole table (erasing a concurrent success), and
+    a query iterating a table that another request grows raises "dictionary changed size during iteration".
+    Stream records are handed to their reader asynchronously, so no request waits for another under the lock.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    if getattr(original, "_serialised", False):
+        return _nothing
+
+    def call_action(self: Any) -> Any:
+        with _DYNAMODB_LOCK:
+            return original(self)
+
+    call_action._serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+    def undo() -> None:
+        DynamoHandler.call_action = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def _nothing() -> None:
+    """Nothing to undo."""
 
 
 def install_s3_mirror(folder: Path) -> None:
