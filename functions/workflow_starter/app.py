@@ -1,11 +1,14 @@
-"""The tickets table's stream: start the workflow of every ticket that needs one, end it when the ticket ends.
+"""The tickets table's stream: how the workflow learns of every committed ticket change.
 
-Starting from the stream means a ticket cannot end up without its workflow even if the writer died
-right after its write; StartExecution is idempotent by the execution name derived from the ticket id.
+It starts the workflow of every ticket that needs one, answers the waiting step when an action changed the
+ticket (with the plan of the committed image), and ends the workflow when an action ends the ticket. Only a
+committed change reaches it, so nothing is ever sent to Step Functions about a write that did not land; a
+batch that fails is delivered again, and every call here is safe to repeat.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -20,6 +23,8 @@ from propdesk.dal.tickets import TicketStore
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.ticket import Ticket
+from propdesk.notices import Notice
+from propdesk.ports import notices as notices_port
 from propdesk.workflow import WorkflowService
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -30,7 +35,11 @@ _ENDING_ACTIONS = {"void", "close", "mark_invalid", "reject_quote", "answer"}
 def service() -> WorkflowService:
     config = settings()
     cache_ = DirectoryCache(DirectoryStore(config.directory_table))
-    return WorkflowService(TicketStore(config.tickets_table), cache_.property)
+
+    def publish(notices: Sequence[Notice]) -> int:
+        return notices_port.publish(notices, config.notices_queue_url)
+
+    return WorkflowService(TicketStore(config.tickets_table), cache_.property, publish)
 
 
 def _ticket(image: dict[str, Any] | None) -> Ticket | None:

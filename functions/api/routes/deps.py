@@ -16,7 +16,6 @@ from propdesk.errors import Unauthenticated
 from propdesk.logic.directory import DirectoryCache, DirectoryService
 from propdesk.logic.tickets import TicketService
 from propdesk.models.ticket import Ticket
-from propdesk.ports.workflow import send_step_result
 from routes.views import TicketPage, TicketView
 
 
@@ -28,7 +27,7 @@ def directory_cache() -> DirectoryCache:
 @cache
 def ticket_service() -> TicketService:
     cache_ = directory_cache()
-    return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_, send_step_result)
+    return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_)
 
 
 @cache

@@ -21,6 +21,7 @@ def ticket_pk(ticket_id: str) -> str:
 
 
 TICKET_SK = "TICKET"
+WORKFLOW_SK = "WORKFLOW"
 EVENT_PREFIX = "EVENT#"
 
 

@@ -241,8 +241,6 @@ def apply(
         t.status = row.target
     if t.status in (Status.CLOSED, Status.VOIDED, Status.INVALID):
         t.closed_at = now
-        t.task_token = None
-        t.awaiting = []
     elif action is Action.REOPEN:
         t.closed_at = None
     t.updated_at = now
