@@ -97,6 +97,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
     models.LambdaBackend.send_sns_message = labelled(models.LambdaBackend.send_sns_message, "sns")  # type: ignore[method-assign]
     _label_step_functions_invokes()
     _name_unnamed_executions()
+    tolerate_starting_executions()
     _print_outbound_sms()
 
     def stop() -> None:
@@ -167,6 +168,55 @@ def serialise_dynamodb() -> Callable[[], None]:
 
 def _nothing() -> None:
     """Nothing to undo."""
+
+
+_answering = threading.local()
+
+
+def tolerate_starting_executions() -> Callable[[], None]:
+    """SendTask* looks for its token among running executions only once they have started; returns the undo.
+
+    moto's engine gives a new execution its environment on the execution's own thread, and until then
+    SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat crash with a 500 (AttributeError) on it, whatever
+    token they carry. A task token cannot belong to an execution that has not started, so skip those.
+    """
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    backend = StepFunctionsParserBackend
+    if getattr(backend._get_executions, "_tolerant", False):
+        return _nothing
+    original_get = backend._get_executions
+    originals = {
+        name: getattr(backend, name) for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
+    }
+
+    def get_executions(self: Any, *args: Any, **kwargs: Any) -> Any:
+        found = original_get(self, *args, **kwargs)
+        if getattr(_answering, "active", False):
+            return [e for e in found if e.exec_worker is not None and e.exec_worker.env is not None]
+        return found
+
+    def answering(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            _answering.active = True
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                _answering.active = False
+
+        return call
+
+    get_executions._tolerant = True  # type: ignore[attr-defined]
+    backend._get_executions = get_executions  # type: ignore[method-assign]
+    for name, method in originals.items():
+        setattr(backend, name, answering(method))
+
+    def undo() -> None:
+        backend._get_executions = original_get  # type: ignore[method-assign]
+        for name, method in originals.items():
+            setattr(backend, name, method)
+
+    return undo
 
 
 def install_s3_mirror(folder: Path) -> None:

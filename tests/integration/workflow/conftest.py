@@ -46,7 +46,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.moto_patches import serialise_dynamodb
+from local.moto_patches import serialise_dynamodb, tolerate_starting_executions
 from local.template import Physical
 from propdesk import clock as clock_module
 from propdesk.dal.tickets import TicketStore
@@ -464,6 +464,11 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
 
     monkeypatch.setattr(DynamoHandler, "call_action", DynamoHandler.call_action)  # undone after the test
     serialise_dynamodb()
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend as Backend
+
+    for name in ("_get_executions", "send_task_success", "send_task_failure", "send_task_heartbeat"):
+        monkeypatch.setattr(Backend, name, getattr(Backend, name))  # undone after the test
+    tolerate_starting_executions()
 
     real_sleep = time.sleep
     monkeypatch.setattr(models.LambdaFunction, "_invoke_lambda", invoke_lambda)
