@@ -132,3 +132,26 @@ def test_a_workflow_write_between_read_and_write_is_not_a_conflict(api, world, c
     assert now["urge_count"] == 7
     actions = [e["action"] for e in api.get(f"/tickets/{ticket['id']}/events", world["desk"]).body["events"]]
     assert actions == ["create", "classify", "dispatch", "accept"]
+
+
+def test_a_ticket_stored_with_the_retired_workflow_fields_still_reads_and_acts(api, world, clock):
+    # Given a ticket written before the workflow kept its own item (token and steps on the ticket)
+    import json
+
+    import boto3
+
+    from routes.deps import settings
+
+    ticket = ticket_at(api, world, "free_repair", "dispatched", clock=clock)
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"TICKET#{ticket['id']}"}, "sk": {"S": "TICKET"}}
+    item = ddb.get_item(TableName=settings().tickets_table, Key=key)["Item"]
+    doc = json.loads(item["doc"]["S"])
+    doc.update(task_token="tok", awaiting=["arrive"], expired_steps={"accept": doc["created_at"]}, workflow="arn:x")
+    item["doc"] = {"S": json.dumps(doc)}
+    ddb.put_item(TableName=settings().tickets_table, Item=item)
+    # When the technician reads it and accepts (a step that had "expired")
+    assert api.get(f"/tickets/{ticket['id']}", world["tech"]).status == 200
+    reply = act(api, world, "tech", ticket["id"], "accept")
+    # Then it is taken
+    assert reply.status == 200 and reply.body["status"] == "accepted"
