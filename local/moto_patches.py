@@ -24,6 +24,7 @@ from local.workers import Workers
 TRIGGER_HEADER = "x-propdesk-trigger"
 _context = threading.local()
 STREAM_RETRIES = 2
+STREAM_BATCH = 100  # the template's BatchSize: records waiting when the reader is free go in one invocation
 
 
 def _current_trigger(default: str) -> str:
@@ -50,6 +51,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
 
     async_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
     stream_pools: dict[str, ThreadPoolExecutor] = {}
+    stream_waiting: dict[str, list[dict[str, Any]]] = {}
     stream_lock = threading.Lock()
     original_invoke = models.LambdaFunction.invoke
 
@@ -82,12 +84,22 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
         return wrapper
 
     def send_dynamodb_items(self: Any, function_arn: str, items: list[Any], source: str) -> str | bytes:
-        # On AWS the stream is read asynchronously, in order per shard; the writer never waits for it.
-        event = {"Records": [_stream_record(item, self.region_name, source) for item in items]}
+        # On AWS the stream is read asynchronously, in order per shard, in batches of what has accumulated;
+        # the writer never waits for it. One reader per function takes every record waiting when it is free.
+        records = [_stream_record(item, self.region_name, source) for item in items]
         table = source.split("/")[1] if "/" in source else source
         with stream_lock:
             pool = stream_pools.setdefault(function_arn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream"))
-        pool.submit(_deliver_stream, workers, function_arn, event, table)
+            stream_waiting.setdefault(function_arn, []).extend(records)
+
+        def read() -> None:
+            with stream_lock:
+                waiting = stream_waiting[function_arn]
+                batch, stream_waiting[function_arn] = waiting[:STREAM_BATCH], waiting[STREAM_BATCH:]
+            if batch:
+                _deliver_stream(workers, function_arn, {"Records": batch}, table)
+
+        pool.submit(read)
         return b"delivered"  # truthy: moto clears the records it handed over
 
     models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
