@@ -73,7 +73,11 @@ class WorkflowService:
         if step.name == AUTO_CLOSE:
             if self._auto_close(ticket, prop):
                 raise TicketFinished(f"ticket {ticket_id} closed by the workflow")
-            return self._replan(token, self._get(ticket_id), prop, step)
+            fresh = self._get(ticket_id)
+            if next_step(fresh, prop, clock.now()).name == AUTO_CLOSE:
+                # The step table and the lifecycle disagree: fail loudly rather than re-plan forever.
+                raise ActionNotAllowed(f"ticket {ticket_id} is planned to close but the system may not close it")
+            return self._replan(token, fresh, prop, step)
         if not self.tickets.store_step(ticket_id, execution, token, version, step.model_dump(mode="json")):
             # The stream passed on a newer change while this step was planned; its answer found no token
             # (or an older one), so this step answers itself with the plan of the ticket as it now stands.
