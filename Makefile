@@ -14,21 +14,25 @@ export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
 LINT_EXTRA ?=  # mk/*.mk fragments add their own checks (e.g. asl)
 
-.PHONY: help setup lint format typecheck templates test test-unit test-integration build deploy clean
+.PHONY: help setup lint format typecheck templates test test-unit test-integration build build-check deploy clean
 
 help:  ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[A-Za-z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 $(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
 	@test -n "$(PYTHON313)" || { echo "python3.13 not found (set PYTHON313=/path/to/python3.13)"; exit 1; }
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	@echo "installing the pinned dependencies into $(VENV) (the first time takes a few minutes)"
+	set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements/dev.txt | sed '/^Requirement already satisfied/d'
+	@echo "$(VENV) is ready"
 	touch $@
 
 $(TOOLS)/.installed: requirements/tools.txt
 	@test -n "$(PYTHON313)" || { echo "python3.13 not found (set PYTHON313=/path/to/python3.13)"; exit 1; }
 	test -x $(TOOLS)/bin/python || $(PYTHON313) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r requirements/tools.txt
+	@echo "installing aws-sam-cli and cfn-lint into $(TOOLS) (the first time takes a few minutes)"
+	set -o pipefail; $(TOOLS)/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements/tools.txt | sed '/^Requirement already satisfied/d'
+	@echo "$(TOOLS) is ready"
 	touch $@
 
 setup: $(VENV)/.installed $(TOOLS)/.installed  ## create the venvs and install pinned dependencies (idempotent)
@@ -59,6 +63,9 @@ test-integration: setup  ## handlers in-process on moto, real state machines
 
 test: lint  ## everything CI checks: lint, types, templates, all tests with coverage
 	$(PY) -m pytest -q -n 2 --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
+
+build-check: setup  ## sam build, then import and invoke every built handler in a bare python3.13 as Lambda would
+	$(PY) -m pytest tests/build -q -p no:xdist --no-cov $(PYTEST_ARGS)
 
 build: setup  ## sam build (needs python3.13 on PATH)
 	PATH="$(dir $(PYTHON313)):$$PATH" $(TOOLS)/bin/sam build --template template.yaml

@@ -165,7 +165,9 @@ class Provisioner:
             if creator is None:
                 self.stack.physical[logical_id] = self._placeholder(logical_id, kind, resolved)
                 # Permissions and policies change nothing on moto, which does not enforce IAM.
-                silent = kind.startswith(("AWS::IAM::", "AWS::Logs::")) or kind.endswith(("Policy", "Permission"))
+                silent = kind.startswith(("AWS::IAM::", "AWS::Logs::", "AWS::CloudWatch::")) or kind.endswith(
+                    ("Policy", "Permission")
+                )
                 if not silent:
                     self.stack.skipped.append(f"{logical_id} ({kind})")
                 continue

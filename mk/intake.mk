@@ -6,6 +6,9 @@
 SMS_PYTHON := $(or $(VENV),.venv)/bin/python
 SMS_PORT ?= $(or $(PORT),3000)
 LOCAL_URL ?= http://127.0.0.1:$(SMS_PORT)
+# Twilio signs the public URL it was given (the template's PublicBaseUrl), not the host that answers: the
+# local stack keeps the parameter's default on whatever PORT it listens, so that is what is signed here too.
+PUBLIC_BASE_URL ?= http://127.0.0.1:3000
 TWILIO_TOKEN ?= local-dev-twilio-auth-token
 FROM ?= +8613800000001
 TO ?= +8610000000000
@@ -21,13 +24,14 @@ from twilio.request_validator import RequestValidator
 env = os.environ
 base, path, query = env["LOCAL_URL"].rstrip("/"), env["WEBHOOK_PATH"], env.get("WEBHOOK_QUERY", "")
 url = base + path + ("?" + query if query else "")
+signed_url = env["PUBLIC_BASE_URL"].rstrip("/") + path + ("?" + query if query else "")
 form = {"AccountSid": "AC" + "0" * 32, "From": env["FROM"], "To": env["TO"], "ApiVersion": "2010-04-01"}
 if path.endswith("/sms"):
     form.update(MessageSid="SM" + uuid.uuid4().hex, SmsSid="", Body=env["TEXT"], NumMedia="0", NumSegments="1")
 else:
     form.update(CallSid="CA" + (env.get("CALL_ID") or uuid.uuid4().hex), CallStatus="in-progress", Direction="inbound")
     form.update({k: v for k, v in (("Digits", env.get("DIGITS")), ("SpeechResult", env.get("SPEECH"))) if v})
-signature = RequestValidator(env["TWILIO_TOKEN"]).compute_signature(url, form)
+signature = RequestValidator(env["TWILIO_TOKEN"]).compute_signature(signed_url, form)
 request = urllib.request.Request(
     url,
     data=urllib.parse.urlencode(form).encode(),
@@ -47,11 +51,11 @@ export TWILIO_POST
 .PHONY: sms call
 
 sms: ## Send a signed SMS to the local stack: make sms FROM=+8613800000001 TEXT="厨房漏水"
-	@LOCAL_URL='$(LOCAL_URL)' WEBHOOK_PATH=/webhooks/twilio/sms FROM='$(FROM)' TO='$(TO)' TEXT='$(TEXT)' \
+	@LOCAL_URL='$(LOCAL_URL)' PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' WEBHOOK_PATH=/webhooks/twilio/sms FROM='$(FROM)' TO='$(TO)' TEXT='$(TEXT)' \
 	  TWILIO_TOKEN='$(TWILIO_TOKEN)' $(SMS_PYTHON) -c "$$TWILIO_POST"
 
 call: ## One signed phone-menu turn on the local stack: make call STEP=menu DIGITS=1
-	@LOCAL_URL='$(LOCAL_URL)' WEBHOOK_PATH=/webhooks/twilio/voice \
+	@LOCAL_URL='$(LOCAL_URL)' PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' WEBHOOK_PATH=/webhooks/twilio/voice \
 	  WEBHOOK_QUERY='$(if $(STEP),step=$(STEP)&kind=$(KIND)&attempt=0)' FROM='$(FROM)' TO='$(TO)' \
 	  DIGITS='$(DIGITS)' SPEECH='$(SPEECH)' CALL_ID='$(CALL_ID)' TWILIO_TOKEN='$(TWILIO_TOKEN)' \
 	  $(SMS_PYTHON) -c "$$TWILIO_POST"

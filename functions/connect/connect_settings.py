@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from propdesk.settings import FunctionSettings
 
 
-class ConnectSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tickets_table: str = Field(min_length=3)
-    directory_table: str = Field(min_length=3)
-    idempotency_table: str = Field(min_length=3)
-    default_property_id: str = Field(min_length=1)
+class ConnectSettings(FunctionSettings):
+    tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
+    directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
+    default_property_id: str = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", min_length=1)
     idempotency_seconds: int = Field(default=86_400, ge=60)
 
 
 @cache
 def settings() -> ConnectSettings:
     """Read the environment once; a missing variable fails the cold start loudly."""
-    return ConnectSettings(
-        tickets_table=os.environ.get("TICKETS_TABLE", ""),
-        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
-        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
-        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
-    )
+    return ConnectSettings.from_environment()

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import Field, HttpUrl, Json
 
 from propdesk.models.common import Phone
+from propdesk.settings import FunctionSettings
 
 
-class IntakeSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tickets_table: str = Field(min_length=3)
-    directory_table: str = Field(min_length=3)
-    idempotency_table: str = Field(min_length=3)
-    public_base_url: HttpUrl  # what Twilio calls and signs; never the execute-api host behind a custom domain
-    twilio_token_parameter: str = Field(min_length=1)
-    default_property_id: str = Field(min_length=1)
-    numbers: dict[str, str] = Field(default_factory=dict)  # our receiving number -> property id
-    desk_phone: Phone | None = None
+class IntakeSettings(FunctionSettings):
+    tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
+    directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
+    # What Twilio calls and signs; never the execute-api host behind a custom domain.
+    public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+    twilio_token_parameter: str = Field(alias="TWILIO_AUTH_TOKEN_PARAMETER", min_length=1)
+    default_property_id: str = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", min_length=1)
+    # Our receiving number -> property id, as JSON.
+    numbers: Json[dict[str, str]] = Field(alias="INTAKE_NUMBERS", default_factory=dict)
+    desk_phone: Phone | None = Field(alias="DESK_PHONE_NUMBER", default=None)
     idempotency_seconds: int = Field(default=86_400, ge=60)
     token_cache_seconds: int = Field(default=300, ge=0)
 
@@ -29,13 +28,4 @@ class IntakeSettings(BaseModel):
 @cache
 def settings() -> IntakeSettings:
     """Read the environment once; a missing variable fails the cold start loudly."""
-    return IntakeSettings(
-        tickets_table=os.environ.get("TICKETS_TABLE", ""),
-        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
-        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
-        public_base_url=os.environ.get("PUBLIC_BASE_URL", ""),  # type: ignore[arg-type]
-        twilio_token_parameter=os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER", ""),
-        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
-        numbers=json.loads(os.environ.get("INTAKE_NUMBERS") or "{}"),
-        desk_phone=os.environ.get("DESK_PHONE_NUMBER") or None,
-    )
+    return IntakeSettings.from_environment()

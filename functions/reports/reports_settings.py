@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from propdesk.settings import FunctionSettings
 
 
-class ReportsSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tickets_table: str = Field(min_length=3)
-    directory_table: str = Field(min_length=3)
-    reports_bucket: str = Field(min_length=3)
-    group_timezone: str = Field(min_length=3)
+class ReportsSettings(FunctionSettings):
+    tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
+    directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    reports_bucket: str = Field(alias="REPORTS_BUCKET", min_length=3)
+    group_timezone: str = Field(alias="DEFAULT_TIMEZONE", default="Asia/Shanghai", min_length=3)
 
 
 @cache
 def settings() -> ReportsSettings:
     """Read the environment once; a missing variable fails the cold start loudly."""
-    return ReportsSettings(
-        tickets_table=os.environ.get("TICKETS_TABLE", ""),
-        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
-        reports_bucket=os.environ.get("REPORTS_BUCKET", ""),
-        group_timezone=os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
-    )
+    return ReportsSettings.from_environment()

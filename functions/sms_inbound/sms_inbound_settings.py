@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from propdesk.settings import FunctionSettings
 
 
-class SmsInboundSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tickets_table: str = Field(min_length=3)
-    directory_table: str = Field(min_length=3)
-    idempotency_table: str = Field(min_length=3)
-    default_property_id: str = Field(min_length=1)
-    sms_provider: Literal["pinpoint", "sns"] = "sns"
-    origination_identity: str | None = None
+class SmsInboundSettings(FunctionSettings):
+    tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
+    directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
+    default_property_id: str = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", min_length=1)
+    sms_provider: Literal["pinpoint", "sns"] = Field(alias="SMS_PROVIDER", default="sns")
+    origination_identity: str | None = Field(alias="SMS_ORIGINATION_IDENTITY", default=None)
     idempotency_seconds: int = Field(default=86_400, ge=60)
 
 
 @cache
 def settings() -> SmsInboundSettings:
     """Read the environment once; a missing variable fails the cold start loudly."""
-    return SmsInboundSettings(
-        tickets_table=os.environ.get("TICKETS_TABLE", ""),
-        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
-        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE", ""),
-        default_property_id=os.environ.get("INTAKE_DEFAULT_PROPERTY_ID", ""),
-        sms_provider=os.environ.get("SMS_PROVIDER", "sns"),  # type: ignore[arg-type]
-        origination_identity=os.environ.get("SMS_ORIGINATION_IDENTITY") or None,
-    )
+    return SmsInboundSettings.from_environment()

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from propdesk.settings import FunctionSettings
 
 
-class WorkflowSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tickets_table: str = Field(min_length=3)
-    directory_table: str = Field(min_length=3)
-    notices_queue_url: str | None = None  # unset: notices are only recorded on the timeline
+class WorkflowSettings(FunctionSettings):
+    tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
+    directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    # Unset: notices are only recorded on the timeline.
+    notices_queue_url: str | None = Field(alias="NOTICES_QUEUE_URL", default=None)
 
 
 @cache
 def settings() -> WorkflowSettings:
     """Read the environment once; a missing table fails the cold start loudly."""
-    return WorkflowSettings(
-        tickets_table=os.environ.get("TICKETS_TABLE", ""),
-        directory_table=os.environ.get("DIRECTORY_TABLE", ""),
-        notices_queue_url=os.environ.get("NOTICES_QUEUE_URL") or None,
-    )
+    return WorkflowSettings.from_environment()

@@ -13,16 +13,17 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from workflow_starter_settings import settings
 
 from propdesk.dal.directory import DirectoryStore
-from propdesk.dal.items import EventItem, TicketItem
+from propdesk.dal.items import EventItem
 from propdesk.dal.keys import EVENT_PREFIX, TICKET_SK
-from propdesk.dal.tickets import TicketStore
+from propdesk.dal.tickets import TicketStore, ticket_from_image
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.directory import DirectoryCache
-from propdesk.models.ticket import Ticket
 from propdesk.notices import Notice
 from propdesk.ports import notices as notices_port
 from propdesk.workflow import WorkflowService
@@ -42,13 +43,6 @@ def service() -> WorkflowService:
     return WorkflowService(TicketStore(config.tickets_table), cache_.property, publish)
 
 
-def _ticket(image: dict[str, Any] | None) -> Ticket | None:
-    if not image:
-        return None
-    item = TicketItem.from_raw_data(image)
-    return Ticket.model_validate({**item.doc, "version": item.version or 0})
-
-
 def _reasons(records: list[dict[str, Any]]) -> dict[str, str]:
     """Why each ticket ended, from the audit events written in the same transaction."""
     reasons: dict[str, str] = {}
@@ -62,22 +56,25 @@ def _reasons(records: list[dict[str, Any]]) -> dict[str, str]:
     return reasons
 
 
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Each record succeeds or fails alone: a failure is retried from its own sequence number, not the batch's."""
     settings()  # fail the cold start, not the first record, on a bad environment
-    records = event.get("Records", [])
-    reasons = _reasons(records)
-    outcomes: dict[str, int] = {}
-    for record in records:
-        change = record.get("dynamodb", {})
+    reasons = _reasons(event.get("Records", []))
+
+    def on_record(record: DynamoDBRecord) -> None:
+        change = record.raw_event.get("dynamodb", {})
         if change.get("Keys", {}).get("sk", {}).get("S") != TICKET_SK:
-            continue
-        old, new = _ticket(change.get("OldImage")), _ticket(change.get("NewImage"))
+            return
+        old, new = ticket_from_image(change.get("OldImage")), ticket_from_image(change.get("NewImage"))
         latest = new or old
         ticket_id = latest.id if latest is not None else ""
         outcome = service().on_ticket_change(old, new, reasons.get(ticket_id))
         if outcome:
             key = "started" if outcome.startswith("arn:") else outcome
-            outcomes[key] = outcomes.get(key, 0) + 1
             logger.info("workflow changed", extra={"ticket_id": ticket_id, "outcome": key})
-    return {"records": len(records), **outcomes}
+
+    return dict(process_partial_response(event, on_record, processor, context))

@@ -12,9 +12,10 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from propdesk.errors import InvalidRequest
-from propdesk.models.common import Id, Name, Phone
+from propdesk.models.common import Id, Name
 from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 from propdesk.models.enums import STAFF_ROLES, Department, Language, Role
+from propdesk.phones import PhoneText
 from routes.deps import Caller, directory_service
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -43,7 +44,7 @@ class ResidentIn(_In):
     id: Id
     unit_id: Id
     name: Name
-    phone: Phone
+    phone: PhoneText
     language: Language = Language.ZH_CN
     user_sub: Annotated[str, Body(max_length=128)] | None = None
     sms_opt_out: bool = False
@@ -54,7 +55,7 @@ class StaffIn(_In):
     name: Name
     role: Role
     department: Department | None = None
-    phone: Phone | None = None
+    phone: PhoneText | None = None
     language: Language = Language.ZH_CN
     user_sub: Annotated[str, Body(max_length=128)] | None = None
 
@@ -96,18 +97,26 @@ def update_property(caller: Caller, property_id: PropertyId, request: Annotated[
     return directory_service().save_property(caller, request, create=False)
 
 
+def _with_phone(property_id: str, request: BaseModel) -> dict[str, Any]:
+    """The record's fields under its property, a phone number in E.164 by the property's country."""
+    data = {**request.model_dump(), "property_id": property_id}
+    if data.get("phone"):
+        data["phone"] = directory_service().phone(property_id, data["phone"])
+    return data
+
+
 def _register(segment: str, body_model: type[BaseModel], model: type[BaseModel]) -> None:
     def list_records(caller: Caller, property_id: PropertyId) -> Any:
         return directory_service().list(caller, model, property_id)
 
     def create_record(caller: Caller, property_id: PropertyId, request: Any) -> Any:
-        record = model.model_validate({**request.model_dump(), "property_id": property_id})
+        record = model.model_validate(_with_phone(property_id, request))
         saved = directory_service().save(caller, record, create=True)
         return Response(status_code=201, content_type="application/json", body=saved)
 
     def update_record(caller: Caller, property_id: PropertyId, record_id: RecordId, request: Any) -> Any:
         _check_id(record_id, request.id)
-        record = model.model_validate({**request.model_dump(), "property_id": property_id})
+        record = model.model_validate(_with_phone(property_id, request))
         return directory_service().save(caller, record, create=False)
 
     list_records.__annotations__["return"] = list[model]  # type: ignore[valid-type]

@@ -1,4 +1,5 @@
-"""The daily and monthly reports for managers: the JSON itself, or a short-lived link to the HTML or CSV."""
+"""The daily and monthly reports for managers: the JSON itself, or a short-lived link to the HTML, the CSV or a
+JSON report too large to answer inline (303 See Other to a presigned URL)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from routes.deps import Caller
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 LINK_SECONDS = 900
+# Lambda answers at most 6 MB; a larger JSON report (a big property's month) is fetched from S3 directly.
+INLINE_BYTES = 4 * 2**20
 ScopeId = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
@@ -32,7 +35,15 @@ def reports_bucket() -> str:
     return bucket
 
 
-@router.get("/reports/<kind>/<period>")
+@router.get(
+    "/reports/<kind>/<period>",
+    summary="A daily or monthly report: the JSON, or a short-lived link to the HTML or CSV",
+    tags=["reports"],
+    responses={
+        200: {"description": "The JSON report, or for format=html|csv a presigned link to the file"},
+        303: {"description": "A JSON report too large to answer inline: Location is a presigned link to it"},
+    },
+)
 def get_report(
     caller: Caller,
     kind: Annotated[ReportKind, Path()],
@@ -56,6 +67,13 @@ def get_report(
             raise NotFound(f"no {kind.value} report {label} for {scope} yet")
         body = {"url": storage.presign(bucket, key, LINK_SECONDS), "expires_in": LINK_SECONDS, "format": format}
         return Response(status_code=200, content_type="application/json", body=body)
+    stored = storage.size(bucket, key)
+    if stored is None:
+        raise NotFound(f"no {kind.value} report {label} for {scope} yet")
+    if stored > INLINE_BYTES:
+        url = storage.presign(bucket, key, LINK_SECONDS)
+        body = {"url": url, "expires_in": LINK_SECONDS, "format": format}
+        return Response(status_code=303, content_type="application/json", body=body, headers={"Location": url})
     text = storage.get_text(bucket, key)
     if text is None:
         raise NotFound(f"no {kind.value} report {label} for {scope} yet")

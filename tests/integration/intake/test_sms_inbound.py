@@ -38,9 +38,9 @@ def inbound(function_env, world, clock):
 
 
 def pinpoint_message(**overrides: Any) -> str:
-    """The message End User Messaging publishes, taken from the saved SNS sample event."""
-    sample = json.loads((EVENTS / "sns-inbound-sms.json").read_text())
-    message = json.loads(sample["Records"][0]["Sns"]["Message"])
+    """The message End User Messaging publishes, taken from the saved SQS sample event (SNS envelope inside)."""
+    sample = json.loads((EVENTS / "sqs-inbound-sms.json").read_text())
+    message = json.loads(json.loads(sample["Records"][0]["body"])["Message"])
     message.update(overrides)
     return json.dumps(message, ensure_ascii=False)
 

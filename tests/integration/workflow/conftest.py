@@ -427,18 +427,32 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
                     "eventSourceARN": source,
                 }
             )
-        handler = load_function(FUNCTIONS["WorkflowStarterFunction"]).lambda_handler
+        starter = load_function(FUNCTIONS["WorkflowStarterFunction"])
+        handler = starter.lambda_handler
 
         def invoke() -> None:
+            batch = records
             for _attempt in range(STREAM_ATTEMPTS):
                 try:
-                    handler({"Records": records}, _Context())
-                    return
+                    answer = handler({"Records": batch}, _Context())
+                    failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
                 except Exception as err:  # noqa: BLE001 - a stream failure fails the test, not the writer
-                    if type(err).__name__ != "InjectedCrash":
+                    if type(err).__name__ != "BatchProcessingError":  # every record failed: all come again
                         harness.errors.append(f"WorkflowStarterFunction: {type(err).__name__}: {err}")
                         return
-                    # A crashed batch is delivered again, as the event source mapping's retries do.
+                    failed = {r["dynamodb"].get("SequenceNumber") for r in batch}
+                if not failed:
+                    return
+                unexpected = [
+                    e for e in starter.processor.exceptions if e[0] is None or e[0].__name__ != "InjectedCrash"
+                ]
+                if unexpected:
+                    harness.errors.append(f"WorkflowStarterFunction: records failed: {unexpected}")
+                    return
+                # The event source mapping delivers again from the first failed record on, as Lambda does.
+                first = next(n for n, r in enumerate(batch) if r["dynamodb"].get("SequenceNumber") in failed)
+                batch = batch[first:]
+            harness.errors.append(f"WorkflowStarterFunction: records still failing after {STREAM_ATTEMPTS} attempts")
 
         harness.deliver(invoke)
         return b"delivered"  # truthy: moto forgets the records it handed over

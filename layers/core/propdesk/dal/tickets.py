@@ -89,6 +89,11 @@ def _from_raw(raw: dict[str, Any]) -> Ticket:
     return _from_item(TicketItem.from_raw_data(raw))
 
 
+def ticket_from_image(image: dict[str, Any] | None) -> Ticket | None:
+    """The ticket in a stream record's image (DynamoDB JSON), read as the store reads it."""
+    return _from_raw(image) if image else None
+
+
 def _event_item(event: TicketEvent, version: int) -> EventItem:
     # The version makes the key unique per change; timeline entries without a
     # version change use a random suffix instead (see add_timeline).
@@ -360,4 +365,13 @@ def combine(*conditions: Condition | None) -> Condition | None:
     return result
 
 
-__all__ = ["Page", "TicketStore", "UpdateError", "WorkflowRecord", "combine", "kind_filter", "status_filter"]
+__all__ = [
+    "Page",
+    "TicketStore",
+    "UpdateError",
+    "WorkflowRecord",
+    "combine",
+    "kind_filter",
+    "status_filter",
+    "ticket_from_image",
+]

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from propdesk import phones
 from propdesk.access import Principal, roles_from_claims
 from propdesk.dal.directory import DirectoryStore
 from propdesk.errors import Forbidden, InvalidRequest, NotFound, Unauthenticated
@@ -121,6 +122,10 @@ class DirectoryService:
         saved = self.store.put(record, create=create)
         self.cache.clear()
         return saved
+
+    def phone(self, property_id: str, raw: str) -> str:
+        """A number as the desk typed it, in E.164 by the property's country (13800000009 -> +8613800000009)."""
+        return phones.normalise(raw, self.cache.property(property_id).country)
 
     def _check_references(self, record: BaseModel, property_id: str) -> None:
         if isinstance(record, Unit) and self.store.get(Building, property_id, record.building_id) is None:

@@ -32,6 +32,9 @@ class Property(BaseModel):
     code: str = Field(pattern=r"^[A-Z]{2,6}$", description="prefix of ticket numbers, e.g. SUN")
     name: Name
     timezone: str = "Asia/Shanghai"
+    country: str = Field(
+        default="CN", pattern=r"^[A-Z]{2}$", description="ISO 3166 region of phone numbers written without +code"
+    )
     desk_opens: time = time(8, 0)
     desk_closes: time = time(21, 0)
     holidays: list[date] = Field(default_factory=list, max_length=366)

@@ -61,6 +61,17 @@ def exists(bucket: str, key: str) -> bool:
     return True
 
 
+def size(bucket: str, key: str) -> int | None:
+    """The object's size in bytes, None when there is none (one HEAD request)."""
+    client = _client()
+    try:
+        return int(client.head_object(Bucket=bucket, Key=key)["ContentLength"])
+    except client.exceptions.ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+
+
 def presign(bucket: str, key: str, expires_seconds: int = 900) -> str:
     return str(
         _client().generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_seconds)

@@ -1,0 +1,159 @@
+"""What the OpenAPI document promises beyond what the routes declare: auth, stable names, errors, examples.
+
+Powertools derives paths, parameters and schemas from the routes; this adds what a client generator and
+Swagger's "Try it out" need and the routes cannot say: the bearer JWT, the error body of every 4xx the API
+answers, and a worked example of every request body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+BEARER = "bearerAuth"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "description": "Every 4xx the API answers: a stable code, a sentence for people, and the fields at fault.",
+    "required": ["error", "message", "details"],
+    "properties": {
+        "error": {"type": "string", "description": "stable code, e.g. not_found, action_not_allowed"},
+        "message": {"type": "string"},
+        "details": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "problem": {"type": "string"}},
+                "additionalProperties": True,
+            },
+        },
+    },
+}
+
+# API Gateway answers these itself, before the function runs, in its own shape.
+GATEWAY_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "GatewayError",
+    "type": "object",
+    "description": "API Gateway's own answer: a missing or expired token (401) or throttling (429).",
+    "required": ["message"],
+    "properties": {"message": {"type": "string", "examples": ["Unauthorized", "Too Many Requests"]}},
+}
+_GATEWAY_ERRORS = {401: "No valid bearer token (answered by API Gateway)", 429: "Throttled (answered by API Gateway)"}
+
+_ERRORS = {
+    400: "Malformed JSON or a request the API cannot take as it is",
+    403: "The caller's role may not do this",
+    404: "No such record for this caller (another property's or resident's records answer 404 too)",
+    409: "The ticket's status does not allow this action, or it changed meanwhile",
+    413: "The request body exceeds 64 KiB",
+    415: "The request body is not application/json",
+    422: "A field is missing or invalid; details name it",
+}
+
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "create_ticket": {"kind": "repair", "description": "厨房水管漏水，地上都是水", "area": "in_unit"},
+    "create_ticket_for": {
+        "kind": "complaint",
+        "channel": "phone",
+        "description": "楼上装修噪音，晚上十点以后还在施工",
+        "resident_id": "res-wang-fang",
+    },
+    "create_attachment": {"purpose": "before", "content_type": "image/jpeg"},
+    "identify_ticket": {"note": "王芳, 1-0101"},
+    "classify_ticket": {"kind": "repair", "category": "plumbing", "paid": False, "department": "engineering"},
+    "dispatch_ticket": {"department": "engineering", "assignee_id": "staff-zhou-qiang"},
+    "accept_ticket": {"note": "15 分钟内到"},
+    "arrive_ticket": {},
+    "book_appointment_ticket": {"appointment_at": "2026-11-24T14:00:00+08:00", "note": "业主下午在家"},
+    "quote_ticket": {"amount_cents": 8000, "note": "更换角阀"},
+    "approve_quote_ticket": {},
+    "reject_quote_ticket": {"note": "自己找人修"},
+    "route_ticket": {"contractor_id": "staff-zheng-jian", "deadline": "2026-11-30T18:00:00+08:00"},
+    "consent_ticket": {},
+    "start_ticket": {},
+    "complete_ticket": {"fee_cents": 8000, "notes": "更换厨房角阀，试水无渗漏"},
+    "resolve_subtask_ticket": {"department": "engineering", "outcome": "done", "note": "已调整施工时间"},
+    "sign_off_ticket": {"rating": 5},
+    "refuse_ticket": {"reason": "还在滴水"},
+    "record_callback_ticket": {"satisfaction": 5, "notes": "业主满意"},
+    "answer_ticket": {"answer": "停水通知：明天 9:00-12:00 检修二次供水", "outcome": "answered"},
+    "coordinate_ticket": {"owner_id": "staff-li-na", "note": "需等配件"},
+    "close_ticket": {"reason": "已回访"},
+    "void_ticket": {"reason": "重复报修"},
+    "urge_ticket": {"note": "业主第二次来电"},
+    "reopen_ticket": {"reason": "同一处又漏水"},
+    "mark_invalid_ticket": {"reason": "投诉事项不属于物业服务范围"},
+    "comment_ticket": {"text": "已通知业主关闭总阀"},
+    "create_property": {"id": "prop-sun", "code": "SUN", "name": "阳光花园"},
+    "update_property": {"id": "prop-sun", "code": "SUN", "name": "阳光花园", "desk_closes": "21:00:00"},
+    "create_building": {"id": "B1", "name": "1栋"},
+    "update_building": {"id": "B1", "name": "1栋"},
+    "create_unit": {"id": "U101", "building_id": "B1", "number": "101", "contract_signed": True},
+    "update_unit": {"id": "U101", "building_id": "B1", "number": "101", "contract_signed": True},
+    "create_resident": {"id": "res-wang-fang", "unit_id": "U101", "name": "王芳", "phone": "13800000001"},
+    "update_resident": {"id": "res-wang-fang", "unit_id": "U101", "name": "王芳", "phone": "+8613800000001"},
+    "create_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
+    "update_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
+}
+
+_REPR = re.compile(r"<[A-Za-z_]\w*\.[A-Za-z_]\w*: ('[^']*'|-?\d+)>")
+
+
+def plain(message: str) -> str:
+    """A validation message without Python enum reprs: "<TicketKind.REPAIR: 'repair'>" reads 'repair'."""
+    return _REPR.sub(r"\1", message)
+
+
+def example(operation_id: str) -> dict[str, Any] | None:
+    return _EXAMPLES.get(operation_id)
+
+
+def _errors_for(method: str, operation: dict[str, Any]) -> list[int]:
+    codes = [403, 404, 422]
+    if "requestBody" in operation:
+        codes += [400, 413, 415]
+    if method in ("post", "put"):
+        codes.append(409)  # a lifecycle conflict, a lost race, a record that exists, a key still in progress
+    return sorted(codes)
+
+
+def refine(schema: OpenAPI) -> OpenAPI:
+    """The document Powertools generated, with security, error bodies and request examples added."""
+    doc = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
+    components = doc.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    components["schemas"]["GatewayError"] = GATEWAY_ERROR_SCHEMA
+    components["securitySchemes"] = {
+        BEARER: {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A Cognito ID token; the caller's role comes from its groups.",
+        }
+    }
+    doc["security"] = [{BEARER: []}]
+    for operations in doc.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in _errors_for(method, operation):
+                responses[str(code)] = {
+                    "description": _ERRORS[code],
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
+            for code, text in _GATEWAY_ERRORS.items():
+                responses[str(code)] = {
+                    "description": text,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}},
+                }
+            sample = _EXAMPLES.get(operation.get("operationId", ""))
+            if sample is not None and "requestBody" in operation:
+                operation["requestBody"]["content"]["application/json"]["example"] = sample
+    # Powertools' own 422 shapes are replaced by Error above; drop them once nothing refers to them.
+    for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
+        if f'#/components/schemas/{name}"' not in json.dumps(doc):
+            components["schemas"].pop(name, None)
+    return OpenAPI.model_validate(doc)
