@@ -35,8 +35,8 @@ class Sandbox:
         self.once = Once(cfg.idempotency_table, cfg.idempotency_seconds)
         self.create_once = self.once.wrap(self._create, "key", "request")
 
-    def lookup(self, phone: str | None) -> dict[str, str]:
-        caller = self.service.caller(phone)
+    def lookup(self, phone: str | None, system: str | None = None) -> dict[str, str]:
+        caller = self.service.caller(phone, recipient=system)
         answer = {"known": "false", "language": caller.language.value, "openTickets": "0"}
         if caller.resident is None:
             return answer
@@ -52,7 +52,7 @@ class Sandbox:
         return answer
 
     def _create(self, request: dict[str, Any]) -> dict[str, str]:
-        caller = self.service.caller(request["phone"], request["description"])
+        caller = self.service.caller(request["phone"], request["description"], request["system"])
         kind = TicketKind(request["kind"])
         ticket = self.service.create(caller, kind, Channel.CALL_CENTRE, request["description"], request["system"])
         return {
@@ -91,9 +91,10 @@ def handle(event: dict[str, Any]) -> dict[str, str]:
     endpoint = contact.get("CustomerEndpoint") or {}  # null for anonymous callers and some channels
     phone = endpoint.get("Address") if endpoint.get("Type", "TELEPHONE_NUMBER") == "TELEPHONE_NUMBER" else None
     action = str(parameters.get("action") or "lookup").lower()
+    system = (contact.get("SystemEndpoint") or {}).get("Address")  # the property's number that was called
     contact_id = str(contact.get("InitialContactId") or contact.get("ContactId") or "")
     if action == "lookup":
-        return strings({"result": "ok", **sandbox().lookup(phone)})
+        return strings({"result": "ok", **sandbox().lookup(phone, system)})
     if action == "create":
         if not contact_id:
             return {"result": "error", "message": "the contact has no ContactId"}
@@ -101,7 +102,7 @@ def handle(event: dict[str, Any]) -> dict[str, str]:
         request = {
             "key": f"{contact_id}:{action}",
             "phone": phone,
-            "system": (contact.get("SystemEndpoint") or {}).get("Address"),
+            "system": system,
             "kind": _kind(parameters, description).value,
             "description": description,
         }

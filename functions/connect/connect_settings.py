@@ -13,7 +13,8 @@ class ConnectSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
-    default_property_id: str = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", min_length=1)
+    # Only for a number no property lists among its receiving numbers (a single-property deployment).
+    default_property_id: str | None = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", default=None)
     idempotency_seconds: int = Field(default=86_400, ge=60)
 
 

@@ -39,7 +39,7 @@ class Sandbox:
 
     def __init__(self) -> None:
         cfg = settings()
-        rules = IntakeRules(cfg.default_property_id, dict(cfg.numbers))
+        rules = IntakeRules(cfg.default_property_id)
         self.service: IntakeService = intake_service(cfg.tickets_table, cfg.directory_table, rules)
         self.once = Once(cfg.idempotency_table, cfg.idempotency_seconds)
         self.sms_once = self.once.wrap(self._sms, "message_id", "message")
@@ -61,7 +61,7 @@ class Sandbox:
         return self.service.handle_text(InboundText(**message)).to_dict()
 
     def _call(self, call: dict[str, Any]) -> dict[str, Any]:
-        caller = self.service.caller(call["phone"] or None, call["description"])
+        caller = self.service.caller(call["phone"] or None, call["description"], call.get("recipient"))
         ticket = self.service.create(
             caller, TicketKind(call["kind"]), Channel.PHONE, call["description"], call.get("recipient")
         )
@@ -141,7 +141,7 @@ def voice() -> Response[str]:
     turn = next_turn(
         query.get("step"), query.get("kind"), attempt, form.get("Digits", ""), form.get("SpeechResult", "")
     )
-    caller = sandbox().service.caller(form.get("From") or None)
+    caller = sandbox().service.caller(form.get("From") or None, recipient=form.get("To"))
     logger.info("voice turn", extra={"turn": turn.turn.value, "attempt": turn.attempt, "reprompt": turn.reprompt})
     return Response(status_code=200, content_type=TWIML, body=str(_render(turn, caller, form)))
 

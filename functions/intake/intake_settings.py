@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import Field, HttpUrl, Json
+from pydantic import Field, HttpUrl
 
 from propdesk.models.common import Phone
 from propdesk.settings import FunctionSettings
@@ -17,9 +17,8 @@ class IntakeSettings(FunctionSettings):
     # What Twilio calls and signs; never the execute-api host behind a custom domain.
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
     twilio_token_parameter: str = Field(alias="TWILIO_AUTH_TOKEN_PARAMETER", min_length=1)
-    default_property_id: str = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", min_length=1)
-    # Our receiving number -> property id, as JSON.
-    numbers: Json[dict[str, str]] = Field(alias="INTAKE_NUMBERS", default_factory=dict)
+    # Only for a number no property lists among its receiving numbers (a single-property deployment).
+    default_property_id: str | None = Field(alias="INTAKE_DEFAULT_PROPERTY_ID", default=None)
     desk_phone: Phone | None = Field(alias="DESK_PHONE_NUMBER", default=None)
     idempotency_seconds: int = Field(default=86_400, ge=60)
     token_cache_seconds: int = Field(default=300, ge=0)

@@ -69,7 +69,8 @@ def start(event: dict[str, Any]) -> dict[str, Any]:
     sweeper = runner()
     properties = sweeper.directory.list_records(Property, None)
     wanted = event.get("property_id")
-    tasks = sweeper.begin([p for p in properties if wanted in (None, p.id)], as_of)
+    # Without the schedule's instant the run was started by hand: a run of its own, judged at now.
+    tasks = sweeper.begin([p for p in properties if wanted in (None, p.id)], as_of, manual=not scheduled)
     for task in tasks:
         _enqueue(task)
     logger.info("sweep started", extra={"as_of": as_of.isoformat(), "tasks": len(tasks)})

@@ -53,6 +53,7 @@ LIVES: dict[str, tuple[str, str, list[Action], bool]] = {
             ("zhang", "consent", None),
             ("contractor", "start", None),
             ("contractor", "complete", {"notes": "裂缝已修补"}),
+            ("warranty", "reinspect", None),
             ("zhang", "sign_off", {"rating": 5}),
         ],
         True,

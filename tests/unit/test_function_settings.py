@@ -72,14 +72,13 @@ def test_blank_optional_variables_take_their_defaults(clean_environment):
         "IDEMPOTENCY_TABLE": "idempotency",
         "PUBLIC_BASE_URL": "https://desk.example.com",
         "TWILIO_AUTH_TOKEN_PARAMETER": "/propdesk/dev/twilio-auth-token",
-        "INTAKE_DEFAULT_PROPERTY_ID": "prop-sun",
-        "INTAKE_NUMBERS": '{"+8610000000000": "prop-sun"}',
+        "INTAKE_DEFAULT_PROPERTY_ID": "",
         "DESK_PHONE_NUMBER": "",
     }.items():
         clean_environment.setenv(variable, value)
     loaded = settings_module("intake", "intake_settings")
     config = loaded.settings()
     assert config.desk_phone is None
-    assert config.numbers == {"+8610000000000": "prop-sun"}
+    assert config.default_property_id is None  # receiving numbers are in each property's directory record
     assert str(config.public_base_url) == "https://desk.example.com/"
     loaded.settings.cache_clear()

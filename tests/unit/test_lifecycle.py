@@ -82,15 +82,17 @@ ROLES = {
     A.COMPLETE: FIELD,
     A.RESOLVE_SUBTASK: {R.DESK_AGENT, R.BUTLER, R.DISPATCHER, R.TECHNICIAN, R.WARRANTY_ENGINEER, R.MANAGER},
     A.SIGN_OFF: DESK | {R.RESIDENT},
-    A.REFUSE: DESK | {R.RESIDENT},
+    A.REFUSE: DESK | {R.RESIDENT, R.WARRANTY_ENGINEER},  # the engineer's re-inspection can send work back
+    A.REINSPECT: {R.WARRANTY_ENGINEER, R.MANAGER},
     A.RECORD_CALLBACK: DESK | {R.SYSTEM},  # SYSTEM records an SMS survey answer
     A.ANSWER: DESK,
+    A.ESCALATE: DESK,
     A.COORDINATE: DESK | {R.DISPATCHER, R.SYSTEM},
     A.CLOSE: DESK | {R.DISPATCHER, R.SYSTEM},
     A.VOID: DESK | {R.DISPATCHER, R.SYSTEM, R.RESIDENT},
     A.URGE: EVERYONE,
     A.REOPEN: DESK,
-    A.MARK_INVALID: DESK,
+    A.MARK_INVALID: DESK | {R.WARRANTY_ENGINEER},  # a warranty request outside the warranty
     A.COMMENT: EVERYONE,
     A.ATTACH: EVERYONE,
 }
@@ -182,7 +184,12 @@ def test_callback_not_required_guard(kind, paid, rating, callback_all, required)
 @pytest.mark.parametrize(
     ("action", "status", "role", "kinds"),
     [
-        (A.MARK_INVALID, S.RECEIVED, R.DESK_AGENT, {K.COMPLAINT}),
+        (A.MARK_INVALID, S.RECEIVED, R.DESK_AGENT, {K.COMPLAINT, K.WARRANTY}),
+        (A.MARK_INVALID, S.ON_SITE, R.WARRANTY_ENGINEER, {K.WARRANTY}),
+        (A.REINSPECT, S.COMPLETED, R.WARRANTY_ENGINEER, {K.WARRANTY}),
+        (A.SIGN_OFF, S.REINSPECTED, R.RESIDENT, {K.WARRANTY}),
+        (A.ESCALATE, S.CLASSIFIED, R.DESK_AGENT, {K.INQUIRY, K.SUGGESTION}),
+        (A.ANSWER, S.ESCALATED, R.MANAGER, {K.INQUIRY, K.SUGGESTION}),
         (A.RESOLVE_SUBTASK, S.DISPATCHED, R.DISPATCHER, {K.COMPLAINT}),
         (A.RECORD_CALLBACK, S.COMPLETED, R.DESK_AGENT, {K.COMPLAINT}),
         (A.QUOTE, S.ON_SITE, R.TECHNICIAN, {K.REPAIR, K.HOUSEHOLD_SERVICE}),
@@ -198,7 +205,8 @@ def test_callback_not_required_guard(kind, paid, rating, callback_all, required)
             {K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE, K.COMPLAINT, K.QUICK_TASK},
         ),
         (A.COMPLETE, S.IN_PROGRESS, R.TECHNICIAN, {K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE, K.QUICK_TASK}),
-        (A.SIGN_OFF, S.COMPLETED, R.RESIDENT, {K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE, K.QUICK_TASK}),
+        # Warranty work is signed off only after the warranty engineer's re-inspection (复验)
+        (A.SIGN_OFF, S.COMPLETED, R.RESIDENT, {K.REPAIR, K.HOUSEHOLD_SERVICE, K.QUICK_TASK}),
     ],
 )
 def test_kind_specific_rows(action, status, role, kinds):

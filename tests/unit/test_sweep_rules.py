@@ -11,7 +11,7 @@ from propdesk.models.enums import Channel, Department, Role, Status, TicketKind
 from propdesk.models.ticket import SlaTarget, Ticket
 from propdesk.sweep.rules import Outcome, coordination_owner, decide, meeting_row
 
-AS_OF = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 20:30 Shanghai
+AS_OF = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)  # 21:30 Shanghai: the schedule, after the desk closed
 PROP = Property(id="SUN", code="SUN", name="Sunshine")
 
 
@@ -50,6 +50,20 @@ def same_day(due: datetime, met: datetime | None = None, paused: int = 0) -> dic
 )
 def test_a_handling_order_missed_its_day_by_its_local_date(due, paused, expected):
     assert decide(ticket(Status.IN_PROGRESS, sla=same_day(due, paused=paused)), PROP, AS_OF).outcome is expected
+
+
+@pytest.mark.parametrize(
+    "judged_at",
+    [
+        datetime(2026, 11, 23, 3, 22, tzinfo=UTC),  # 11:22: a sweep fired by hand
+        datetime(2026, 11, 23, 12, 30, tzinfo=UTC),  # 20:30: before the desk closes
+        datetime(2026, 11, 23, 12, 59, 59, tzinfo=UTC),  # 20:59:59
+    ],
+)
+def test_an_order_whose_day_has_not_closed_is_left_to_its_day(judged_at):
+    due_tonight = same_day(datetime(2026, 11, 23, 13, 0, tzinfo=UTC))  # 21:00 today
+    assert decide(ticket(Status.IN_PROGRESS, sla=due_tonight), PROP, judged_at).outcome is Outcome.NOTHING
+    assert decide(ticket(Status.IN_PROGRESS, sla=due_tonight), PROP, AS_OF).outcome is Outcome.COORDINATE
 
 
 def test_a_met_target_or_a_non_handling_status_is_left_alone():

@@ -56,7 +56,8 @@ def dispatched(**fields: object) -> Ticket:
     ("fields", "name", "awaiting"),
     [
         ({}, "dispatch", [Action.DISPATCH]),
-        ({"kind": TicketKind.INQUIRY}, "answer", [Action.ANSWER]),
+        ({"kind": TicketKind.INQUIRY}, "answer", [Action.ANSWER, Action.ESCALATE]),
+        ({"kind": TicketKind.INQUIRY, "status": Status.ESCALATED}, "answer", [Action.ANSWER]),  # the manager's
         ({"kind": TicketKind.COMPLAINT}, "triage", [Action.DISPATCH]),
         ({"kind": TicketKind.QUICK_TASK}, AUTO_CLOSE, []),
         ({"status": Status.QUOTED}, "quote_approval", [Action.APPROVE_QUOTE, Action.REJECT_QUOTE]),
@@ -64,6 +65,8 @@ def dispatched(**fields: object) -> Ticket:
         ({"status": Status.ON_SITE, "kind": TicketKind.WARRANTY}, "route", [Action.ROUTE]),
         ({"status": Status.ROUTED, "kind": TicketKind.WARRANTY}, "consent", [Action.CONSENT]),
         ({"status": Status.COMPLETED}, "sign_off", [Action.SIGN_OFF, Action.REFUSE]),
+        ({"status": Status.COMPLETED, "kind": TicketKind.WARRANTY}, "reinspect", [Action.REINSPECT, Action.REFUSE]),
+        ({"status": Status.REINSPECTED, "kind": TicketKind.WARRANTY}, "sign_off", [Action.SIGN_OFF, Action.REFUSE]),
         ({"status": Status.SIGNED_OFF, "rating": 5}, AUTO_CLOSE, []),
         ({"status": Status.SIGNED_OFF, "rating": 3}, "callback", [Action.RECORD_CALLBACK]),
         ({"status": Status.SIGNED_OFF, "rating": 5, "paid": True}, "callback", [Action.RECORD_CALLBACK]),

@@ -25,7 +25,7 @@ TicketId = Annotated[str, Path(min_length=3, max_length=64, pattern=r"^[A-Za-z0-
 
 # action -> (body model, whether the body may be omitted, summary)
 ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
-    Action.IDENTIFY: (c.NoteInput, True, "The desk identifies the sender of an unknown SMS"),
+    Action.IDENTIFY: (c.IdentifyInput, True, "The desk identifies the sender of an unknown SMS: resident or unit"),
     Action.CLASSIFY: (c.ClassifyInput, True, "分类 classify: kind, category, area, paid or free, department"),
     Action.DISPATCH: (c.DispatchInput, False, "分派 dispatch to a department and/or a person"),
     Action.ACCEPT: (c.NoteInput, True, "The technician accepts the work order"),
@@ -42,7 +42,9 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
     Action.SIGN_OFF: (c.SignOffInput, True, "The resident signs off the work, with an optional rating"),
     Action.REFUSE: (c.ReasonInput, False, "The resident refuses sign-off: the job goes back to rework"),
     Action.RECORD_CALLBACK: (c.CallbackInput, False, "回访 record the callback: satisfaction 1-5"),
-    Action.ANSWER: (c.AnswerInput, False, "Answer an inquiry or decide a suggestion"),
+    Action.ANSWER: (c.AnswerInput, False, "Answer an inquiry or decide a suggestion (escalated: to the manager)"),
+    Action.ESCALATE: (c.AnswerInput, False, "Escalate an inquiry the desk cannot answer to the manager"),
+    Action.REINSPECT: (c.NoteInput, True, "复验 the warranty engineer re-inspects the contractor's work"),
     Action.COORDINATE: (c.CoordinateInput, True, "Turn an order that missed its day into a coordination sheet"),
     Action.CLOSE: (c.CloseInput, True, "完结 close"),
     Action.VOID: (c.ReasonInput, False, "作废 void an open ticket, with the reason"),
@@ -56,7 +58,13 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
 def _register(action: Action, model: type[BaseModel], optional: bool, summary: str) -> None:
     def take_action(caller: Caller, ticket_id: TicketId, request: Any) -> TicketView:
         body = request if request is not None else model()
-        ticket = ticket_service().act(caller, ticket_id, action, body)
+        taken = action
+        if action is Action.ANSWER and isinstance(body, c.AnswerInput) and body.outcome == "escalated":
+            taken = Action.ESCALATE  # the manager owns it now: it stays open until the manager answers
+        if isinstance(body, c.IdentifyInput):
+            ticket = ticket_service().identify(caller, ticket_id, body)
+        else:
+            ticket = ticket_service().act(caller, ticket_id, taken, body)
         metrics.add_metric(name=f"Action_{action.value}", unit=MetricUnit.Count, value=1)
         return view(ticket, caller)
 

@@ -29,6 +29,7 @@ class TicketView(BaseModel):
     building_id: str | None
     unit_id: str | None
     resident_id: str | None
+    linked_ticket_id: str | None = None
     contact_name: str | None
     language: str
     preferred_time: datetime | None

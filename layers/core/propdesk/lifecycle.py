@@ -71,6 +71,7 @@ EVERYONE = frozenset(Role)
 WORK_KINDS = _k(K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE, K.COMPLAINT, K.QUICK_TASK)
 PAYABLE = _k(K.REPAIR, K.HOUSEHOLD_SERVICE)
 SIGNABLE = _k(K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE)
+QUESTIONS = _k(K.INQUIRY, K.SUGGESTION)
 
 TABLE: tuple[Transition, ...] = (
     Transition(A.IDENTIFY, _s(S.NEEDS_IDENTIFICATION), S.RECEIVED, DESK),
@@ -137,18 +138,29 @@ TABLE: tuple[Transition, ...] = (
         EVERY_STAFF - {R.CONTRACTOR, R.CALLCENTRE_AGENT},
         kinds=_k(K.COMPLAINT),
     ),
-    Transition(A.SIGN_OFF, _s(S.COMPLETED), S.SIGNED_OFF, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
-    Transition(A.REFUSE, _s(S.COMPLETED), S.REWORK, DESK | _r(R.RESIDENT), kinds=SIGNABLE | _k(K.QUICK_TASK)),
+    Transition(
+        A.SIGN_OFF,
+        _s(S.COMPLETED),
+        S.SIGNED_OFF,
+        DESK | _r(R.RESIDENT),
+        kinds=SIGNABLE - {K.WARRANTY} | _k(K.QUICK_TASK),
+    ),
+    Transition(
+        A.REFUSE, _s(S.COMPLETED), S.REWORK, DESK | _r(R.RESIDENT), kinds=SIGNABLE - {K.WARRANTY} | _k(K.QUICK_TASK)
+    ),
+    # Warranty: the warranty engineer re-inspects the contractor's work (复验) before the resident signs off;
+    # work that fails the re-inspection goes back to the contractor.
+    Transition(A.REINSPECT, _s(S.COMPLETED), S.REINSPECTED, _r(R.WARRANTY_ENGINEER, R.MANAGER), kinds=_k(K.WARRANTY)),
+    Transition(A.REFUSE, _s(S.COMPLETED), S.REWORK, _r(R.WARRANTY_ENGINEER, R.MANAGER), kinds=_k(K.WARRANTY)),
+    Transition(A.SIGN_OFF, _s(S.REINSPECTED), S.SIGNED_OFF, DESK | _r(R.RESIDENT), kinds=_k(K.WARRANTY)),
+    Transition(A.REFUSE, _s(S.REINSPECTED), S.REWORK, DESK | _r(R.RESIDENT), kinds=_k(K.WARRANTY)),
     # SYSTEM: the resident answered the callback survey by SMS; the desk calls back otherwise.
     Transition(A.RECORD_CALLBACK, _s(S.SIGNED_OFF), S.CALLBACK_DONE, DESK | _r(R.SYSTEM)),
     Transition(A.RECORD_CALLBACK, _s(S.COMPLETED), S.CALLBACK_DONE, DESK | _r(R.SYSTEM), kinds=_k(K.COMPLAINT)),
-    Transition(
-        A.ANSWER,
-        _s(S.RECEIVED, S.CLASSIFIED),
-        S.CLOSED,
-        DESK,
-        kinds=_k(K.INQUIRY, K.SUGGESTION),
-    ),
+    Transition(A.ANSWER, _s(S.RECEIVED, S.CLASSIFIED), S.CLOSED, DESK, kinds=QUESTIONS),
+    # Escalated: the manager owns it now; it stays open, its reply target running, until the manager answers.
+    Transition(A.ESCALATE, _s(S.RECEIVED, S.CLASSIFIED), S.ESCALATED, DESK, kinds=QUESTIONS),
+    Transition(A.ANSWER, _s(S.ESCALATED), S.CLOSED, _r(R.MANAGER), kinds=QUESTIONS),
     Transition(A.COORDINATE, HANDLING, S.COORDINATION, DESK | _r(R.DISPATCHER, R.SYSTEM), kinds=WORK_KINDS),
     Transition(A.CLOSE, _s(S.CALLBACK_DONE), S.CLOSED, DESK | _r(R.SYSTEM)),
     Transition(
@@ -177,6 +189,14 @@ TABLE: tuple[Transition, ...] = (
     Transition(A.URGE, OPEN - {S.NEEDS_IDENTIFICATION}, None, EVERYONE),
     Transition(A.REOPEN, _s(S.CLOSED, S.INVALID), S.RECEIVED, DESK),
     Transition(A.MARK_INVALID, _s(S.RECEIVED, S.CLASSIFIED), S.INVALID, DESK, kinds=_k(K.COMPLAINT)),
+    # A warranty request caused by the resident or outside the warranty's scope, returned with a written reason.
+    Transition(
+        A.MARK_INVALID,
+        _s(S.RECEIVED, S.CLASSIFIED, S.DISPATCHED, S.ACCEPTED, S.ON_SITE),
+        S.INVALID,
+        DESK | _r(R.WARRANTY_ENGINEER),
+        kinds=_k(K.WARRANTY),
+    ),
     Transition(A.COMMENT, ALL_STATUSES, None, EVERYONE),
     Transition(A.ATTACH, OPEN, None, EVERYONE),
 )

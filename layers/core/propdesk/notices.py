@@ -7,10 +7,13 @@ notifier, which sends SMS in the recipient's language and records what it sent.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from propdesk.models.ticket import Ticket
 
 
 class NoticeKind(StrEnum):
@@ -40,6 +43,13 @@ class NoticeKind(StrEnum):
     STALE_CLOSED = "stale_closed"  # the sweep closed a stale order: to the resident
     NEEDS_IDENTIFICATION = "needs_identification"  # to the unknown sender: who and where are you?
     CLOSED = "closed"
+    INQUIRY_ANSWERED = "inquiry_answered"  # to the resident: the desk's (or the manager's) answer
+    INQUIRY_ESCALATED = "inquiry_escalated"  # to the manager: an inquiry the desk could not answer
+    SUGGESTION_ADOPTED = "suggestion_adopted"  # to the resident
+    SUGGESTION_DECLINED = "suggestion_declined"  # to the resident, with the reason
+    COMPLAINT_INVALID = "complaint_invalid"  # to the call-centre agent who recorded it, with the reason
+    WARRANTY_INVALID = "warranty_invalid"  # to the resident: not a warranty matter, with the reason
+    REINSPECTION_DUE = "reinspection_due"  # to the warranty engineer: the contractor asks for 复验
 
 
 class Audience(StrEnum):
@@ -49,6 +59,8 @@ class Audience(StrEnum):
     DESK = "desk"
     BUTLER = "butler"
     MANAGER = "manager"
+    WARRANTY_ENGINEER = "warranty_engineer"
+    RECORDER = "recorder"  # the staff member who recorded the ticket (a call-centre agent, say)
 
 
 class Notice(BaseModel):
@@ -65,3 +77,28 @@ class Notice(BaseModel):
     level: int = Field(default=0, ge=0, le=2)  # escalation climbs: 0 assignee, 1 dispatcher/desk lead, 2 manager
     at: AwareDatetime
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+def notice_id(ticket_id: str, timer: str, at: datetime) -> str:
+    """The id of the notice a timer raises at its instant: whoever raises it (the workflow, the sweep), once."""
+    return f"{ticket_id}:{timer}:{int(at.timestamp())}"
+
+
+def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
+    """What the ticket itself tells a notice of this kind (the amount quoted, the time booked, the deadline).
+
+    Only values the ticket has are given: a template whose value is still missing fails when rendered.
+    """
+    values: dict[str, Any] = {}
+    if kind in (NoticeKind.QUOTE_TO_APPROVE, NoticeKind.QUOTE_REMINDER) and ticket.quote_cents is not None:
+        values["amount_cents"] = ticket.quote_cents
+    if kind is NoticeKind.APPOINTMENT_BOOKED and ticket.appointment_at is not None:
+        values["appointment_at"] = ticket.appointment_at.isoformat()
+    if kind is NoticeKind.ROUTED_TO_CONTRACTOR and ticket.contractor_deadline is not None:
+        values["deadline"] = ticket.contractor_deadline.isoformat()
+    reply = ticket.sla.get("desk_reply")
+    if kind is NoticeKind.INQUIRY_ESCALATED and reply is not None:
+        values["due_at"] = (reply.due_at + timedelta(seconds=reply.paused_seconds)).isoformat()
+    if kind in (NoticeKind.COMPLAINT_INVALID, NoticeKind.WARRANTY_INVALID) and ticket.invalid_reason:
+        values["reason"] = ticket.invalid_reason
+    return values

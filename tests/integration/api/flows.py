@@ -56,6 +56,7 @@ WARRANTY: list[Step] = [
     ("zhang", "consent", None, "plan_agreed"),
     ("contractor", "start", None, "in_progress"),
     ("contractor", "complete", {"notes": "裂缝已修补"}, "completed"),
+    ("warranty", "reinspect", {"note": "复验合格"}, "reinspected"),
     ("zhang", "sign_off", {"rating": 4}, "signed_off"),
     ("desk", "record_callback", {"satisfaction": 5}, "callback_done"),
     ("desk", "close", None, "closed"),
@@ -78,6 +79,10 @@ INVALID_COMPLAINT: list[Step] = [
 INQUIRY: list[Step] = [
     ("desk", "answer", {"answer": "物业费每月五号前缴纳", "outcome": "answered"}, "closed"),
 ]
+ESCALATED_INQUIRY: list[Step] = [
+    ("desk", "escalate", {"answer": "涉及收费调整，需经理答复"}, "escalated"),
+    ("manager", "answer", {"answer": "明年起不调整", "outcome": "answered"}, "closed"),
+]
 COORDINATION: list[Step] = [
     ("desk", "classify", {"paid": False}, "classified"),
     ("desk", "dispatch", {"assignee_id": "tech"}, "dispatched"),
@@ -97,6 +102,7 @@ SCENARIOS: dict[str, tuple[str, list[Step]]] = {
     "complaint": ("complaint", COMPLAINT),
     "invalid_complaint": ("complaint", INVALID_COMPLAINT),
     "inquiry": ("inquiry", INQUIRY),
+    "escalated_inquiry": ("inquiry", ESCALATED_INQUIRY),
     "coordination": ("repair", COORDINATION),
 }
 

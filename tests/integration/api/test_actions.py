@@ -65,6 +65,38 @@ def test_identify_an_sms_sender(api, world, clock):
     assert act(api, world, "desk", again.id, "urge").status == 409
 
 
+def test_identify_sets_the_resident_and_unit_of_an_unknown_senders_ticket(api, world, clock):
+    from propdesk.models.enums import Channel, TicketKind
+    from routes.deps import ticket_service
+
+    api.get("/openapi.json")  # the module is loaded
+    fields = {"description": "楼上漏水", "contact_phone": "+8613900000009"}
+    by_resident, by_unit, wrong = (
+        ticket_service().create_from_channel("SUN", TicketKind.REPAIR, Channel.SMS, fields, Status.NEEDS_IDENTIFICATION)
+        for _ in range(3)
+    )
+    # When the desk names the resident, the ticket is theirs: unit, building, name and language from the directory
+    reply = act(api, world, "desk", by_resident.id, "identify", {"resident_id": "smith", "note": "换了新号码"})
+    assert reply.status == 200, reply.body
+    assert {k: reply.body[k] for k in ("status", "resident_id", "unit_id", "building_id", "contact_name")} == {
+        "status": "received",
+        "resident_id": "smith",
+        "unit_id": "U102",
+        "building_id": "B1",
+        "contact_name": "John Smith",
+    }
+    assert api.get(f"/tickets/{by_resident.id}", world["smith"]).status == 200  # and the resident sees it
+    # When the sender is a visitor of a unit, the desk names the unit and the person
+    reply = act(api, world, "desk", by_unit.id, "identify", {"unit_id": "U101", "contact_name": "王师傅"})
+    assert reply.status == 200, reply.body
+    assert (reply.body["unit_id"], reply.body["building_id"], reply.body["contact_name"]) == ("U101", "B1", "王师傅")
+    assert reply.body["resident_id"] is None
+    # A resident of another property is a 400 naming the field, and nothing changes
+    refused = act(api, world, "desk", wrong.id, "identify", {"resident_id": "moonres"})
+    assert refused.status == 400 and refused.body["details"][0]["field"] == "resident_id"
+    assert ticket_service().tickets.get(wrong.id).status == "needs_identification"
+
+
 def test_quick_task_is_closed_by_the_desk_at_once(api, world, clock):
     # Given a desk agent recording a radio job (口头派工) for a public area
     body = {"kind": "quick_task", "channel": "visit", "description": "快递到了开门", "area": "public"}
@@ -107,6 +139,8 @@ WRONG_STATUS = [
     ("urge", "zhang", None, ("free_repair", "closed")),
     ("reopen", "desk", {"reason": "再看看"}, ("free_repair", "signed_off")),
     ("mark_invalid", "desk", {"reason": "业主原因"}, ("complaint", "dispatched")),
+    ("reinspect", "warranty", None, ("warranty", "in_progress")),
+    ("escalate", "desk", {"answer": "需经理答复"}, ("escalated_inquiry", "escalated")),
 ]
 
 
@@ -209,3 +243,56 @@ def test_allowed_actions_follow_a_site_that_calls_back_everything(api, world, cl
     # Then closing without a callback is refused, and the view does not offer it either
     assert act(api, world, "desk", ticket["id"], "close").status == 409
     assert "close" not in api.get(f"/tickets/{ticket['id']}", world["desk"]).body["allowed_actions"]
+
+
+def test_a_new_matter_raised_during_a_callback_is_a_new_ticket_linked_to_the_one_called_back(api, world, clock):
+    from tests.integration.api.flows import ticket_at
+
+    called_back = ticket_at(api, world, "free_repair", "signed_off", clock)
+    moon = api.post(
+        "/properties/MOON/tickets",
+        world["moondesk"],
+        body={"kind": "repair", "channel": "phone", "description": "x", "resident_id": "moonres"},
+    ).body
+    matter = {"kind": "repair", "channel": "phone", "description": "回访时反映阳台门关不严", "resident_id": "zhang"}
+    # When the desk records the new matter from the callback
+    new = api.post("/properties/SUN/tickets", world["desk"], body={**matter, "linked_ticket_id": called_back["id"]})
+    # Then it is a ticket of its own, linked to the old one, which is unchanged
+    assert new.status == 201, new.body
+    assert new.body["linked_ticket_id"] == called_back["id"] and new.body["id"] != called_back["id"]
+    old = api.get(f"/tickets/{called_back['id']}", world["desk"]).body
+    assert (old["status"], old["description"]) == ("signed_off", called_back["description"])
+    # And a link to another property's ticket is refused, naming the field
+    refused = api.post("/properties/SUN/tickets", world["desk"], body={**matter, "linked_ticket_id": moon["id"]})
+    assert refused.status == 400 and refused.body["details"][0]["field"] == "linked_ticket_id"
+
+
+def test_the_call_centre_has_a_queue_of_returned_complaints_with_their_reasons(api, world, clock):
+    base = {"kind": "complaint", "channel": "call_centre", "resident_id": "zhang"}
+    returned = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "description": "邻居装修"}).body
+    kept = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "description": "电梯常坏"}).body
+    assert act(api, world, "desk", returned["id"], "mark_invalid", {"reason": "业主自家装修引起"}).status == 200
+    # When the call-centre agent reads the property's returned complaints
+    query = {"property_id": "SUN", "status": "invalid", "kind": "complaint"}
+    page = api.get("/tickets", world["callcentre"], query=query)
+    # Then the queue holds the returned one with its written reason, and not the one still being handled
+    assert page.status == 200, page.body
+    assert [(t["id"], t["invalid_reason"]) for t in page.body["items"]] == [(returned["id"], "业主自家装修引起")]
+    assert kept["id"] not in [t["id"] for t in page.body["items"]]
+
+
+def test_a_warranty_visit_is_booked_for_the_next_day_or_later(api, world, clock):
+    from tests.integration.api.flows import ticket_at
+
+    warranty = ticket_at(api, world, "warranty", "dispatched", clock)  # it is 10:00 on 23 November in Shanghai
+    today = act(api, world, "desk", warranty["id"], "book_appointment", {"appointment_at": "2026-11-23T18:00:00+08:00"})
+    assert today.status == 400 and today.body["details"] == [
+        {"field": "appointment_at", "problem": "earlier than the next day"}
+    ]
+    tomorrow = {"appointment_at": "2026-11-24T09:00:00+08:00"}
+    booked = act(api, world, "desk", warranty["id"], "book_appointment", tomorrow)
+    assert booked.status == 200 and booked.body["appointment_at"] == "2026-11-24T09:00:00+08:00"
+    # A repair may still be visited the same day
+    repair = ticket_at(api, world, "free_repair", "dispatched", clock)
+    same_day = {"appointment_at": "2026-11-23T18:00:00+08:00"}
+    assert act(api, world, "desk", repair["id"], "book_appointment", same_day).status == 200

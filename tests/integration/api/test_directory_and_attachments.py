@@ -172,3 +172,31 @@ def test_no_attachments_on_a_closed_ticket(api, world, clock):
         body={"purpose": "resident", "content_type": "image/png"},
     )
     assert reply.status == 409
+
+
+def test_each_propertys_receiving_numbers_are_kept_by_its_manager_and_belong_to_one_property(api, world, clock):
+    manager, groupmanager = world["manager"], world["groupmanager"]
+    sun = api.get("/properties/SUN", manager).body
+    # Given SUN's manager lists the property's SMS and phone numbers
+    listed = api.put("/properties/SUN", manager, body={**sun, "numbers": ["+8610000000001", "+8610000000002"]})
+    assert listed.status == 200 and listed.body["numbers"] == ["+8610000000001", "+8610000000002"]
+    # When another property claims one of them, it is refused naming the field, and nothing is written
+    moon = api.get("/properties/MOON", groupmanager).body
+    taken = api.put("/properties/MOON", groupmanager, body={**moon, "numbers": ["+8610000000002"]})
+    assert taken.status == 400 and taken.body["details"] == [
+        {"field": "numbers", "problem": "+8610000000002 belongs to another property"}
+    ]
+    assert api.get("/properties/MOON", groupmanager).body["numbers"] == []
+    # And a number SUN gives up can be listed by MOON
+    assert api.put("/properties/SUN", manager, body={**sun, "numbers": ["+8610000000001"]}).status == 200
+    moved = api.put("/properties/MOON", groupmanager, body={**moon, "numbers": ["+8610000000002"]})
+    assert moved.status == 200 and moved.body["numbers"] == ["+8610000000002"]
+    # A number that is not E.164, or listed twice, is a 4xx naming the field
+    bad = api.put("/properties/SUN", manager, body={**sun, "numbers": ["010-1234"]})
+    twice = api.put("/properties/SUN", manager, body={**sun, "numbers": ["+8610000000001", "+8610000000001"]})
+    assert bad.status == twice.status == 422
+    assert bad.body["details"][0]["field"].endswith("numbers.0") and twice.body["details"][0]["field"].endswith(
+        "numbers"
+    )
+    # The desk may read the numbers but not change them
+    assert api.put("/properties/SUN", world["desk"], body={**sun, "numbers": []}).status == 403

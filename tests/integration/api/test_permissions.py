@@ -126,6 +126,19 @@ def test_call_centre_complaints_need_a_signed_contract(api, world, clock):
     assert accepted.status == 201
 
 
+def test_the_contract_rule_binds_the_call_centre_agent_whatever_channel_they_choose(api, world, clock):
+    base = {"kind": "complaint", "description": "保安态度差", "resident_id": "smith"}  # U102: not signed
+    by_phone = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "channel": "phone"})
+    by_visit = api.post("/properties/SUN/tickets", world["callcentre"], body={**base, "channel": "visit"})
+    # The property's own desk records a resident's complaint from any unit
+    at_desk = api.post("/properties/SUN/tickets", world["desk"], body={**base, "channel": "visit"})
+    assert by_phone.status == by_visit.status == 400
+    assert by_phone.body["details"] == [{"field": "unit_id", "problem": "contract not signed (未签约)"}]
+    assert at_desk.status == 201
+    listed = api.get("/tickets", world["desk"], query={"kind": "complaint"}).body["items"]
+    assert [t["id"] for t in listed] == [at_desk.body["id"]]  # nothing was written for the refused two
+
+
 @pytest.mark.parametrize(
     ("claims", "status", "error"),
     [

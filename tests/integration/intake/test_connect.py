@@ -114,7 +114,8 @@ def test_dynamodb_requests_per_contact_flow_call(connect, ddb_requests):
     invoke(connect, sample("create"))
     create = dict(ddb_requests)
     print("DDB per Connect call: lookup", lookup, "create", create)
-    assert "Scan" not in create and lookup <= 2 and sum(create.values()) <= 8
+    # Lookup: the number called (GetItem, then cached), the caller (Query), their open tickets (Query).
+    assert "Scan" not in create and lookup <= 3 and sum(create.values()) <= 8
 
 
 def test_a_retry_while_the_first_call_still_runs_is_told_busy_and_writes_nothing(connect, monkeypatch):

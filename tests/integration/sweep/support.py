@@ -75,7 +75,7 @@ class Jobs:
         return load_function("reports")
 
     def fire_sweep(self, scheduled_at: str) -> dict[str, Any]:
-        """What EventBridge Scheduler sends at 20:30, then every queued page worked off."""
+        """What EventBridge Scheduler sends at 21:30, then every queued page worked off."""
         started = self.sweep.lambda_handler({"job": "sweep", "scheduled_at": scheduled_at}, Context())
         self.drain()
         return dict(started)

@@ -5,18 +5,25 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
+import boto3
 import pytest
 
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
-from propdesk.models.directory import Property, PropertySettings
+from propdesk.models.directory import Property, PropertySettings, Staff
 from propdesk.models.enums import Channel, Department, Status, TicketKind
+from propdesk.ports.notices import publish
 from propdesk.sweep.checkpoint import CheckpointStore
 from propdesk.sweep.runner import SweepRunner
+from propdesk.workflow.plan import Fire, Step
+from propdesk.workflow.timers import fire
 from tests.integration.sweep.support import Context, make_ticket, target
+from tests.support.api import LambdaContext, load_function
+from tests.support.events import sms_sent, sqs_records
+from tests.support.infra import REGION, function_environment
 
-AS_OF = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 20:30 in Shanghai, the schedule's time
-SCHEDULED = "2026-11-23T12:30:00Z"
+AS_OF = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)  # 21:30 in Shanghai, the schedule's time (after the close)
+SCHEDULED = "2026-11-23T13:30:00Z"
 TODAY_CLOSE = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 21:00 local: the desk day's close
 DAY = timedelta(days=1)
 
@@ -127,7 +134,7 @@ def test_the_evening_sweep_decides_ticket_by_ticket(jobs, world, clock, store):
     t = seed_evening(store)
     clock.current = AS_OF + timedelta(minutes=1)
 
-    # When the 20:30 schedule fires and the queue is worked off
+    # When the 21:30 schedule fires and the queue is worked off
     started = jobs.fire_sweep(SCHEDULED)
 
     # Then both properties were swept
@@ -286,3 +293,75 @@ def test_open_tickets_are_handed_to_the_workflow_restarter(jobs, world, clock, s
     assert set(restarted) == still_open
     cp = CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23")
     assert cp.counts["restarted"] == len({tid for tid in still_open if tid.startswith("t_sun")})
+
+
+def test_a_sweep_fired_by_hand_never_acts_before_the_day_closes_nor_cancels_the_scheduled_one(
+    jobs, world, clock, store
+):
+    # Given an order due at 21:00 today, and a desk lead who fires the sweep by hand at 11:22
+    tonight = make_ticket(
+        store,
+        status=Status.IN_PROGRESS,
+        created_at=AS_OF - timedelta(hours=5),
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+        sla=_same_day(TODAY_CLOSE),
+    ).id
+    clock.current = datetime(2026, 11, 23, 3, 22, tzinfo=UTC)  # 11:22 in Shanghai
+    manual = jobs.sweep.lambda_handler({"job": "sweep"}, Context())
+    jobs.drain()
+    # Then the order is left to its day, and the hand-run's list is its own
+    assert sorted(manual["tasks"]) == ["MOON", "SUN"]
+    assert store.get(tonight).status is Status.IN_PROGRESS and jobs.notices() == []
+    assert jobs.get_json("meetings/SUN/2026-11-23-manual-112200.json")["total"] == 1
+    assert CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23") is None
+    # When the schedule fires after the desk closed, it still sweeps the day
+    clock.current = AS_OF + timedelta(minutes=1)
+    scheduled = jobs.fire_sweep(SCHEDULED)
+    assert sorted(scheduled["tasks"]) == ["MOON", "SUN"]
+    assert store.get(tonight).status is Status.COORDINATION
+    assert [n["kind"] for n in jobs.notices()] == ["same_day_missed"]
+
+
+def test_the_assignee_is_told_once_when_the_sweep_and_the_same_day_timer_both_see_the_missed_day(
+    jobs, world, clock, store, monkeypatch
+):
+    directory = DirectoryStore(os.environ["DIRECTORY_TABLE"])
+    tech = directory.get(Staff, "SUN", "tech")
+    directory.put(tech.model_copy(update={"phone": "+8613700000001"}), create=False)
+    missed = make_ticket(
+        store,
+        status=Status.IN_PROGRESS,
+        created_at=AS_OF - timedelta(hours=5),
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+        resident_id="zhang",
+        sla=_same_day(TODAY_CLOSE),
+    )
+    # Given the sweep turned the order into a coordination sheet (its workflow's timer had not run yet)
+    clock.current = AS_OF + timedelta(minutes=1)
+    jobs.fire_sweep(SCHEDULED)
+    sheet = store.get(missed.id)
+    # And the same-day timer then fires on the sheet, as the workflow does at the day's close
+    prop = directory.get(Property, None, "SUN")
+    step = Step(name="coordination", since=AS_OF, fires=[Fire(at=TODAY_CLOSE, timer="same_day")], timeout_seconds=1)
+    timer_notices = fire(sheet, prop, step, clock.current).notices
+    # When both notices reach the notifier
+    for key, value in function_environment("NotifierFunction", {**jobs.queues, "TicketsTable": "TicketsTable"}).items():
+        monkeypatch.setenv(key, value)
+    notifier = load_function("notifier")
+    notifier.settings.cache_clear()
+    notifier.sandbox.cache_clear()
+    sqs = boto3.client("sqs", region_name=REGION)
+    publish(timer_notices, jobs.queues["NoticesQueue"])
+    got = sqs.receive_message(QueueUrl=jobs.queues["NoticesQueue"], MaxNumberOfMessages=10, AttributeNames=["All"])
+    assert len(got["Messages"]) == 2
+    result = notifier.lambda_handler({"Records": sqs_records(got, "arn:aws:sqs:us-east-1:1:n")}, LambdaContext())
+    notifier.sandbox.cache_clear()
+    # Then the technician's phone shows "未能当日完成" once, and the resident's once
+    assert result == {"batchItemFailures": []}
+    texts = sorted(sms_sent())
+    assert texts == [
+        ("+8613700000001", f"工单{missed.number}未能当日完成，已转协调单跟进。"),
+        ("+8613800000001", f"工单{missed.number}未能当日完成，已转协调单跟进。"),
+    ]

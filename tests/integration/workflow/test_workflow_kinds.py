@@ -35,6 +35,8 @@ def test_warranty_is_routed_to_a_contractor_with_the_residents_consent(flow, wor
     flow.run_until(tid, clock.current + timedelta(days=2))  # butler reports meanwhile, nothing breached
     flow.act(tid, contractor, "start")
     flow.act(tid, contractor, "complete", {"notes": "裂缝已修补"})
+    assert flow.waiting(tid) == ["reinspect", "refuse"]  # 复验 before the resident signs
+    flow.act(tid, warranty, "reinspect")
     flow.act(tid, zhang, "sign_off", {"rating": 5})
     described = flow.wait_ended(tid)
     ticket = flow.ticket(tid)
@@ -145,7 +147,7 @@ def test_inquiry_unanswered_in_the_desk_reply_time_escalates(flow, world, clock)
     desk = world["desk"]
     tid = flow.create_for(desk, kind="inquiry", channel="phone", description="物业费怎么交", resident_id="zhang")
     ticket = flow.ticket(tid)
-    assert flow.waiting(tid) == ["answer"]
+    assert flow.waiting(tid) == ["answer", "escalate"]
     assert ticket.sla["desk_reply"].due_at == ticket.created_at + timedelta(hours=24)
     flow.run_until(tid, ticket.created_at + timedelta(hours=49))
     [overdue] = flow.notices(tid, "reply_overdue")

@@ -1,26 +1,29 @@
 """The SMS conversation and call intake: who is writing, which ticket a message belongs to, what to answer.
 
-A new message opens a ticket; a message to a recently active open ticket is added
-to it; a digit answers a waiting callback survey (回访) and yes/no a waiting quote;
-an unknown number gets a ticket "needs identification" and is asked who it is.
+The number written to decides the property (each property lists its receiving numbers). Only an
+answer to a question the system asked attaches to an open ticket: a digit answers a waiting callback
+survey (回访), yes/no a waiting quote, and an unknown sender's next message is their identification.
+Anything else is a new matter: a new ticket, linked to the resident's latest open one. An unknown
+number gets a ticket "needs identification" and is asked who it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import time
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
 from propdesk import clock
 from propdesk.access import SYSTEM, Principal
-from propdesk.errors import ActionNotAllowed
+from propdesk.errors import ActionNotAllowed, NotFound
 from propdesk.intake import messages
 from propdesk.intake.keywords import ShortAnswer, guess_kind, guess_language, short_answer
 from propdesk.logic import commands
 from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Resident, Unit
 from propdesk.models.enums import Action, Channel, Language, Role, Status, TicketKind
-from propdesk.models.ticket import Ticket
+from propdesk.models.ticket import Ticket, TicketEvent
 
 MAX_DESCRIPTION = 2000
 EMPTY_MESSAGE = "（空消息 / empty message）"
@@ -28,10 +31,9 @@ EMPTY_MESSAGE = "（空消息 / empty message）"
 
 @dataclass(frozen=True, slots=True)
 class IntakeRules:
-    """Where unknown senders' tickets go, and how long a ticket stays 'the conversation'."""
+    """Where a message to a number no property lists goes, and how long an identification is awaited."""
 
-    default_property_id: str
-    numbers: dict[str, str] = field(default_factory=dict)  # our receiving number -> property id
+    default_property_id: str | None = None
     reply_window_hours: int = 24
 
 
@@ -77,18 +79,42 @@ class Caller:
         return Principal(r.id, Role.RESIDENT, r.property_id, unit_id=r.unit_id) if r else None
 
 
+NUMBER_CACHE_SECONDS = 60.0  # a warm sandbox remembers which property a number belongs to for this long
+
+
 class IntakeService:
     def __init__(self, tickets: TicketService, rules: IntakeRules) -> None:
         self.tickets = tickets
         self.rules = rules
+        self._numbers: dict[str, tuple[float, str | None]] = {}
 
-    # ---- who ----------------------------------------------------------------
+    def _claimed(self, recipient: str | None) -> str | None:
+        """The property listing this receiving number (one GetItem, then cached), or None."""
+        if not recipient:
+            return None
+        hit = self._numbers.get(recipient)
+        if hit is not None and time.monotonic() - hit[0] < NUMBER_CACHE_SECONDS:
+            return hit[1]
+        found = self.tickets.directory.property_of_number(recipient)
+        self._numbers[recipient] = (time.monotonic(), found)
+        return found
 
-    def caller(self, phone: str | None, text: str = "") -> Caller:
-        """The resident behind a number (one Query on the phone index); staff numbers count as unknown."""
+    # ---- who and where ----------------------------------------------------------
+
+    def property_for(self, recipient: str | None) -> str | None:
+        """The property whose receiving number was written to or called (one GetItem); else the fallback."""
+        return self._claimed(recipient) or self.rules.default_property_id
+
+    def caller(self, phone: str | None, text: str = "", recipient: str | None = None) -> Caller:
+        """The resident behind a number in the property written to (one Query on the phone index).
+
+        Staff numbers count as unknown; so does a resident of another property writing to this one's number.
+        """
         resident = None
         if phone:
-            resident = next((r for r in self.tickets.directory.by_phone(phone) if isinstance(r, Resident)), None)
+            residents = [r for r in self.tickets.directory.by_phone(phone) if isinstance(r, Resident)]
+            claimed = self._claimed(recipient)
+            resident = next((r for r in residents if claimed in (None, r.property_id)), None)
         language = resident.language if resident else guess_language(text)
         return Caller(phone, resident, language)
 
@@ -101,7 +127,7 @@ class IntakeService:
 
     def handle_text(self, message: InboundText) -> IntakeReply:
         body = message.body.strip()[:MAX_DESCRIPTION] or EMPTY_MESSAGE
-        caller = self.caller(message.sender, body)
+        caller = self.caller(message.sender, body, message.recipient)
         if caller.resident is None:
             waiting = self._waiting_for_identification(message.sender, message.recipient)
             if waiting is not None:
@@ -118,17 +144,16 @@ class IntakeService:
             answered = self._answer_step(caller, open_tickets, answer)
             if answered is not None:
                 return answered
-        recent = self._conversation(open_tickets)
-        if recent is not None:
-            assert caller.principal is not None
-            self.tickets.act(caller.principal, recent.id, Action.COMMENT, commands.CommentInput(text=body))
-            return self._reply("appended", "appended", caller, recent, may_reply=may_reply)
-        ticket = self.create(caller, guess_kind(body), Channel.SMS, body, message.recipient)
+        # A new matter, whatever else is open: its own ticket, linked to the latest open one.
+        linked = open_tickets[0] if open_tickets else None
+        ticket = self.create(caller, guess_kind(body), Channel.SMS, body, message.recipient, linked=linked)
         return self._reply("created", "created", caller, ticket, may_reply=may_reply)
 
     def _waiting_for_identification(self, phone: str, recipient: str | None) -> Ticket | None:
         """An unknown number's ticket still waiting for the desk (one Query; such tickets are few per property)."""
-        property_id = self.rules.numbers.get(recipient or "", self.rules.default_property_id)
+        property_id = self.property_for(recipient)
+        if property_id is None:
+            return None
         page = self.tickets.tickets.by_property_status(property_id, Status.NEEDS_IDENTIFICATION.value, 50, None, None)
         mine = [t for t in page.tickets if t.contact_phone == phone]
         return self._conversation(sorted(mine, key=lambda t: t.updated_at, reverse=True))
@@ -174,12 +199,15 @@ class IntakeService:
         channel: Channel,
         description: str,
         recipient: str | None = None,
+        linked: Ticket | None = None,
     ) -> Ticket:
-        """Open a ticket for the caller; an unknown caller's waits as needs_identification (待识别)."""
+        """Open a ticket for the caller in the property called; an unknown caller's waits as needs_identification."""
         text = description.strip()[:MAX_DESCRIPTION] or EMPTY_MESSAGE
         resident = caller.resident
         if resident is None:
-            property_id = self.rules.numbers.get(recipient or "", self.rules.default_property_id)
+            property_id = self.property_for(recipient)
+            if property_id is None:
+                raise NotFound("no property receives messages on this number")
             fields: dict[str, Any] = {
                 "description": text,
                 "contact_phone": caller.phone,
@@ -195,8 +223,24 @@ class IntakeService:
             "contact_name": resident.name,
             "contact_phone": resident.phone,
             "language": resident.language,
+            "linked_ticket_id": linked.id if linked is not None else None,
         }
-        return self.tickets.create_from_channel(resident.property_id, kind, channel, fields, Status.RECEIVED)
+        ticket = self.tickets.create_from_channel(resident.property_id, kind, channel, fields, Status.RECEIVED)
+        if linked is not None:
+            # The old ticket's timeline shows the new matter it led to; its own record is unchanged.
+            self.tickets.tickets.add_timeline(
+                TicketEvent(
+                    ticket_id=linked.id,
+                    at=ticket.created_at,
+                    actor_id=SYSTEM.user_id,
+                    actor_role=Role.SYSTEM,
+                    action="linked",
+                    note=f"新报事 new matter {ticket.number}",
+                    data={"ticket_id": ticket.id, "number": ticket.number},
+                ),
+                suffix=f"linked-{ticket.id}",
+            )
+        return ticket
 
     @staticmethod
     def _reply(

@@ -66,7 +66,13 @@ def apply(
     action = row.action
     public = t.area is Area.PUBLIC
 
-    if action is Action.CLASSIFY:
+    if action is Action.IDENTIFY and isinstance(payload, c.IdentifiedInput):
+        for field in ("resident_id", "unit_id", "building_id", "contact_name", "language"):
+            value = getattr(payload, field)
+            if value is not None:
+                setattr(t, field, value)
+                data[field] = value
+    elif action is Action.CLASSIFY:
         assert isinstance(payload, c.ClassifyInput)
         for field in ("kind", "category", "area", "paid", "department"):
             value = getattr(payload, field)
@@ -109,6 +115,11 @@ def apply(
     elif action is Action.BOOK_APPOINTMENT:
         assert isinstance(payload, c.AppointmentInput)
         at = _future(payload.appointment_at, now, "appointment_at")
+        if t.kind is TicketKind.WARRANTY and at.astimezone(prop.zone).date() <= now.astimezone(prop.zone).date():
+            raise InvalidRequest(
+                "a warranty visit is booked for the next day or later",
+                details=[{"field": "appointment_at", "problem": "earlier than the next day"}],
+            )
         t.appointment_at = at
         data["appointment_at"] = at.isoformat()
         meet_target(t, T.COORDINATION_CONTACT, now)  # a visit agreed with the resident is the contact
@@ -191,6 +202,10 @@ def apply(
         note = payload.notes
         data["satisfaction"] = payload.satisfaction
         meet_target(t, T.CALLBACK, now)
+    elif action is Action.ESCALATE:
+        assert isinstance(payload, c.AnswerInput)
+        note = payload.answer
+        data["outcome"] = "escalated"
     elif action is Action.ANSWER:
         assert isinstance(payload, c.AnswerInput)
         note = payload.answer

@@ -51,6 +51,7 @@ class StaffTicketRequest(_Strict):
     contact_phone: Phone | None = None
     language: Language | None = None
     preferred_time: AwareDatetime | None = None
+    linked_ticket_id: Id | None = None  # a new matter raised during a callback: the ticket called back
 
     @model_validator(mode="after")
     def _who_or_where(self) -> StaffTicketRequest:
@@ -67,6 +68,16 @@ class NoteInput(_Strict):
 
 class ReasonInput(_Strict):
     reason: Reason
+
+
+class IdentifyInput(_Strict):
+    """The desk names who sent an SMS from an unknown number: a resident, or a unit and a name."""
+
+    resident_id: Id | None = None
+    unit_id: Id | None = None
+    contact_name: Name | None = None
+    language: Language | None = None
+    note: Note | None = None
 
 
 class ClassifyInput(_Strict):
@@ -165,6 +176,7 @@ __all__ = [
     "CompleteInput",
     "CoordinateInput",
     "DispatchInput",
+    "IdentifyInput",
     "NoteInput",
     "QuoteInput",
     "ReasonInput",
@@ -182,3 +194,14 @@ class AttachInput(_Strict):
     key: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     purpose: Literal["resident", "before", "after", "signature"]
     content_type: str
+
+
+class IdentifiedInput(_Strict):
+    """Internal: the sender as found in the directory, applied to the ticket by `identify`."""
+
+    resident_id: Id | None = None
+    unit_id: Id | None = None
+    building_id: Id | None = None
+    contact_name: Name | None = None
+    language: Language | None = None
+    note: Note | None = None

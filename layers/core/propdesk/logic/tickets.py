@@ -116,8 +116,17 @@ class TicketService:
             fields["building_id"] = unit.building_id
         if request.language:
             fields["language"] = request.language
+        if request.linked_ticket_id:
+            linked = self.tickets.get(request.linked_ticket_id)
+            if linked is None or linked.property_id != property_id:
+                raise InvalidRequest(
+                    "the linked ticket is not a ticket of this property",
+                    details=[{"field": "linked_ticket_id", "problem": "unknown in this property"}],
+                )
+            fields["linked_ticket_id"] = linked.id
+        # The contract rule binds the call centre's agents whatever channel they pick (来电 or 400).
         if (
-            request.channel is Channel.CALL_CENTRE
+            (principal.role is Role.CALLCENTRE_AGENT or request.channel is Channel.CALL_CENTRE)
             and request.kind is TicketKind.COMPLAINT
             and not (unit and unit.contract_signed)
         ):
@@ -232,6 +241,34 @@ class TicketService:
                     raise _another_person_acted(ticket, fresh) from None
                 ticket = fresh  # only the workflow wrote meanwhile
         raise ConcurrentUpdate(f"ticket {ticket_id} is being updated by its workflow; try again")
+
+    def identify(self, principal: Principal, ticket_id: str, request: commands.IdentifyInput) -> Ticket:
+        """The desk names an unknown SMS sender: the resident (and so the unit), or a unit and a name."""
+        ticket = self.get(principal, ticket_id)
+        found: dict[str, Any] = {"contact_name": request.contact_name, "language": request.language}
+        if request.resident_id:
+            resident = self.directory.get(Resident, ticket.property_id, request.resident_id)
+            if resident is None:
+                raise InvalidRequest(
+                    "resident not found in this property",
+                    details=[{"field": "resident_id", "problem": "unknown in this property"}],
+                )
+            found.update(
+                resident_id=resident.id,
+                unit_id=resident.unit_id,
+                contact_name=request.contact_name or resident.name,
+                language=request.language or resident.language,
+            )
+        unit_id = found.get("unit_id") or request.unit_id
+        if unit_id:
+            unit = self.directory.get(Unit, ticket.property_id, unit_id)
+            if unit is None:
+                raise InvalidRequest(
+                    "unit not found in this property", details=[{"field": "unit_id", "problem": "unknown"}]
+                )
+            found.update(unit_id=unit.id, building_id=unit.building_id)
+        payload = commands.IdentifiedInput(note=request.note, **found)
+        return self.act(principal, ticket_id, Action.IDENTIFY, payload)
 
     def attach(self, principal: Principal, ticket_id: str, key: str, purpose: str, content_type: str) -> Ticket:
         payload = commands.AttachInput(key=key, purpose=purpose, content_type=content_type)  # type: ignore[arg-type]

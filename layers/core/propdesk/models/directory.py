@@ -39,6 +39,8 @@ class Property(BaseModel):
     desk_closes: time = time(21, 0)
     holidays: list[date] = Field(default_factory=list, max_length=366)
     settings: PropertySettings = Field(default_factory=PropertySettings)
+    # The property's own SMS and phone numbers: a message or call to one opens its ticket here.
+    numbers: list[Phone] = Field(default_factory=list, max_length=20)
 
     @field_validator("timezone")
     @classmethod
@@ -52,6 +54,13 @@ class Property(BaseModel):
         if self.desk_opens >= self.desk_closes:
             raise ValueError("desk_opens must be before desk_closes")
         return self
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a receiving number is listed twice")
+        return value
 
     @property
     def zone(self) -> ZoneInfo:

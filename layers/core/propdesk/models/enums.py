@@ -73,9 +73,11 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     COORDINATION = "coordination"  # 协调单: missed its day
     COMPLETED = "completed"
+    REINSPECTED = "reinspected"  # warranty: the warranty engineer re-inspected the contractor's work (复验)
     REWORK = "rework"  # sign-off refused
     SIGNED_OFF = "signed_off"
     CALLBACK_DONE = "callback_done"  # 回访
+    ESCALATED = "escalated"  # an inquiry or suggestion the desk could not answer, with the manager
     CLOSED = "closed"  # 完结
     INVALID = "invalid"  # complaint judged invalid
     VOIDED = "voided"  # 作废
@@ -99,10 +101,12 @@ class Action(StrEnum):
     START = "start"
     COMPLETE = "complete"
     RESOLVE_SUBTASK = "resolve_subtask"
+    REINSPECT = "reinspect"  # 复验
     SIGN_OFF = "sign_off"
     REFUSE = "refuse"
     RECORD_CALLBACK = "record_callback"
     ANSWER = "answer"
+    ESCALATE = "escalate"
     COORDINATE = "coordinate"
     CLOSE = "close"
     VOID = "void"

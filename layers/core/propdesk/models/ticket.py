@@ -85,6 +85,7 @@ class Ticket(BaseModel):
     building_id: Id | None = None
     unit_id: Id | None = None
     resident_id: Id | None = None
+    linked_ticket_id: Id | None = None  # the open ticket a new matter was raised beside (a callback, an SMS)
     contact_name: str | None = None
     contact_phone: str | None = None
     language: Language = Language.ZH_CN

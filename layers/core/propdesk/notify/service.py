@@ -28,6 +28,7 @@ _ROLE_OF: dict[Audience, Role] = {
     Audience.DESK: Role.DESK_AGENT,
     Audience.BUTLER: Role.BUTLER,
     Audience.MANAGER: Role.MANAGER,
+    Audience.WARRANTY_ENGINEER: Role.WARRANTY_ENGINEER,
 }
 NOTIFIER = "notifier"
 
@@ -87,6 +88,7 @@ class Notifier:
         ticket = self.tickets.get(notice.ticket_id)
         if ticket is None:
             raise NotFound(f"ticket {notice.ticket_id} of notice {notice.id} not found")
+        zone = self.cache.property(ticket.property_id).zone
         outcomes = []
         for n, person in enumerate(self.recipients(notice, ticket)):
             reason = self._refusal(person)
@@ -95,7 +97,7 @@ class Notifier:
                 outcomes.append({"who": person.who, "status": "skipped", "reason": reason})
                 continue
             assert person.phone is not None
-            text = render(notice.kind, person.language, notice.number, notice.params)
+            text = render(notice.kind, person.language, notice.number, notice.params, zone)
             delivery = Delivery(
                 key=f"{notice.id}|{person.who}",
                 notice_id=notice.id,
@@ -182,6 +184,13 @@ class Notifier:
                     member = self.directory.get(Staff, ticket.property_id, ticket.assignee_id)
                     if member is not None:
                         found.setdefault(f"staff:{member.id}", _staff(member))
+            elif audience is Audience.RECORDER:
+                # Property staff, or a group-level call-centre agent who recorded it for the property.
+                member = self.directory.get(Staff, ticket.property_id, ticket.created_by) or self.directory.get(
+                    Staff, None, ticket.created_by
+                )
+                if member is not None:
+                    found.setdefault(f"staff:{member.id}", _staff(member))
             else:
                 if staff is None:
                     staff = self.directory.list_records(Staff, ticket.property_id)

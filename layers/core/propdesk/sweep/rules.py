@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from propdesk.lifecycle import HANDLING, WORK_KINDS
 from propdesk.models.directory import Property, Staff
 from propdesk.models.enums import Role, Status
-from propdesk.models.ticket import Ticket
+from propdesk.models.ticket import SlaTarget, Ticket
 from propdesk.sla import TargetName, pause_adjusted
 
 
@@ -46,17 +46,23 @@ def local_date(at: datetime, zone: ZoneInfo) -> date:
     return at.astimezone(zone).date()
 
 
-def missed_its_day(ticket: Ticket, day: date, zone: ZoneInfo) -> bool:
-    """A handling order whose same-day (or rework) target is still open and falls due on or before `day`."""
+def missed_its_day(ticket: Ticket, as_of: datetime) -> bool:
+    """A handling order whose same-day (or rework) target is still open and whose day closed by `as_of`.
+
+    An order still due later today is not touched: a sweep run by hand at 11:22 leaves it to its day.
+    """
     if ticket.status not in HANDLING or ticket.kind not in WORK_KINDS:
         return False
+    return day_target(ticket, as_of) is not None
+
+
+def day_target(ticket: Ticket, as_of: datetime) -> SlaTarget | None:
+    """The open same-day (or rework) target whose due, pause included, had passed at `as_of`."""
     for name in _DAY_TARGETS:
         target = ticket.sla.get(name)
-        if target is not None and target.open:
-            due = pause_adjusted(target.due_at, target.paused_seconds)
-            if local_date(due, zone) <= day:
-                return True
-    return False
+        if target is not None and target.open and pause_adjusted(target.due_at, target.paused_seconds) <= as_of:
+            return target
+    return None
 
 
 def decide(ticket: Ticket, prop: Property, as_of: datetime) -> Decision:
@@ -79,7 +85,7 @@ def decide(ticket: Ticket, prop: Property, as_of: datetime) -> Decision:
         days = settings.appointment_confirm_days
         if ticket.appointment_at <= as_of - timedelta(days=days):
             return _close(Outcome.CLOSE_APPOINTMENT_UNCONFIRMED, days)
-    if missed_its_day(ticket, local_date(as_of, prop.zone), prop.zone):
+    if missed_its_day(ticket, as_of):
         return Decision(Outcome.COORDINATE)
     return Decision(Outcome.NOTHING)
 

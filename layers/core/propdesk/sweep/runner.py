@@ -17,8 +17,8 @@ from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property, Staff
 from propdesk.models.enums import Action, Status
 from propdesk.models.ticket import Ticket
-from propdesk.notices import Audience, Notice, NoticeKind
-from propdesk.sla import TargetName
+from propdesk.notices import Audience, Notice, NoticeKind, notice_id
+from propdesk.sla import TargetName, pause_adjusted
 from propdesk.sweep import meeting, rules
 from propdesk.sweep.checkpoint import Checkpoint, CheckpointStore, StaleCheckpoint
 from propdesk.sweep.restart import Restarter
@@ -58,11 +58,17 @@ class SweepRunner:
         self.restart = restart
         self.page_size = page_size
 
-    def begin(self, properties: Iterable[Property], as_of: datetime) -> list[SweepTask]:
-        """A checkpoint per property for its local day; unfinished ones (new or stalled) get a task."""
+    def begin(self, properties: Iterable[Property], as_of: datetime, *, manual: bool = False) -> list[SweepTask]:
+        """A checkpoint per property for its local day; unfinished ones (new or stalled) get a task.
+
+        A run by hand is a run of its own (its own checkpoint and list): it never marks the day's
+        scheduled sweep done.
+        """
         tasks = []
         for prop in properties:
             day = rules.local_date(as_of, prop.zone).isoformat()
+            if manual:
+                day = f"{day}-manual-{as_of.astimezone(prop.zone):%H%M%S}"
             cp = self.checkpoints.open(prop.id, day, as_of.isoformat())
             if not cp.done:
                 tasks.append(SweepTask(prop.id, day))
@@ -118,14 +124,14 @@ class SweepRunner:
             ticket, decision = fresh, rules.decide(fresh, prop, as_of)
         try:
             if decision.outcome is rules.Outcome.COORDINATE:
-                ticket = self._coordinate(ticket, staff)
+                ticket = self._coordinate(ticket, staff, as_of)
                 counts["coordinated"] += 1
             elif decision.outcome is not rules.Outcome.NOTHING:
                 ticket = self._close(ticket, decision, as_of)
                 counts[f"closed_{decision.outcome.value}"] += 1
             elif self._coordinated_tonight(ticket, prop, as_of):
                 # A redone page after a crash: the sheet exists, the resident's notice may not have left.
-                self._tell_coordination(ticket)
+                self._tell_coordination(ticket, as_of)
                 counts["coordination_retold"] += 1
         except (ActionNotAllowed, ConcurrentUpdate) as err:
             # Someone acted on the ticket between our read and our write; tomorrow's sweep sees the result.
@@ -139,11 +145,11 @@ class SweepRunner:
             counts["restart_unavailable"] += 1
         return ticket
 
-    def _coordinate(self, ticket: Ticket, staff: list[Staff]) -> Ticket:
+    def _coordinate(self, ticket: Ticket, staff: list[Staff], as_of: datetime) -> Ticket:
         owner = rules.coordination_owner(ticket, staff)
         payload = commands.CoordinateInput(owner_id=owner, note="日清：当日未完成，转协调单 / missed its day")
         updated = self.service.act(access.SYSTEM, ticket.id, Action.COORDINATE, payload)
-        self._tell_coordination(updated)
+        self._tell_coordination(updated, as_of)
         return updated
 
     @staticmethod
@@ -156,8 +162,12 @@ class SweepRunner:
             and rules.local_date(opened, prop.zone) == rules.local_date(as_of, prop.zone)
         )
 
-    def _tell_coordination(self, ticket: Ticket) -> None:
-        """The resident learns the order became a coordination sheet, who owns it and when they hear next."""
+    def _tell_coordination(self, ticket: Ticket, as_of: datetime) -> None:
+        """The resident learns the order became a coordination sheet, who owns it and when they hear next.
+
+        The notice has the id the workflow's same-day timer gives it (ticket, target, due), so whichever
+        of the two tells first, each person is told once.
+        """
         opened = ticket.coordination_opened_at
         assert opened is not None
         due = {
@@ -165,14 +175,16 @@ class SweepRunner:
             for name in (TargetName.COORDINATION_CONTACT.value, TargetName.COORDINATION_REPLY.value)
             if name in ticket.sla
         }
+        missed = rules.day_target(ticket, as_of)
+        timer, at = (missed.name, pause_adjusted(missed.due_at, missed.paused_seconds)) if missed else ("day", opened)
         notice = Notice(
-            id=f"sweep:{ticket.id}:{NoticeKind.SAME_DAY_MISSED.value}:{opened.date().isoformat()}",
+            id=notice_id(ticket.id, timer, at),
             kind=NoticeKind.SAME_DAY_MISSED,
             ticket_id=ticket.id,
             property_id=ticket.property_id,
             number=ticket.number,
             audience=[Audience.RESIDENT, Audience.ASSIGNEE],
-            at=opened,
+            at=at,
             params={"owner_id": ticket.assignee_id, "due": due},
         )
         self.publish([notice])

@@ -84,9 +84,11 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
         return END, []
     if status is S.NEEDS_IDENTIFICATION:
         return "identify", [A.IDENTIFY]
+    if status is S.ESCALATED:
+        return "answer", [A.ANSWER]  # the manager's answer, against the same reply target
     if status in (S.RECEIVED, S.CLASSIFIED):
         if kind in (TicketKind.INQUIRY, TicketKind.SUGGESTION):
-            return "answer", [A.ANSWER]
+            return "answer", [A.ANSWER, A.ESCALATE]
         if kind is TicketKind.QUICK_TASK:
             return AUTO_CLOSE, []
         if kind is TicketKind.COMPLAINT:
@@ -114,6 +116,10 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
     if status is S.COMPLETED:
         if kind is TicketKind.COMPLAINT:
             return "callback", [A.RECORD_CALLBACK]
+        if kind is TicketKind.WARRANTY:
+            return "reinspect", [A.REINSPECT, A.REFUSE]
+        return "sign_off", [A.SIGN_OFF, A.REFUSE]
+    if status is S.REINSPECTED:
         return "sign_off", [A.SIGN_OFF, A.REFUSE]
     if status is S.SIGNED_OFF:
         if callback_required(t, prop.settings.callback_all):

@@ -49,8 +49,39 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
         (NoticeKind.CONSENT_REQUESTED, [Audience.RESIDENT]),
     ],
     Action.COMPLETE.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
+    # Warranty work is re-inspected (复验) by the warranty engineer before the resident is asked to sign.
+    f"{Action.COMPLETE.value}:warranty": [(NoticeKind.REINSPECTION_DUE, [Audience.WARRANTY_ENGINEER])],
+    Action.REINSPECT.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
     Action.REFUSE.value: [(NoticeKind.REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])],
+    Action.ESCALATE.value: [(NoticeKind.INQUIRY_ESCALATED, [Audience.MANAGER])],
 }
+# The action that ended a ticket (with the answer's outcome) -> who is told why.
+_ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
+    "answer:answered": [(NoticeKind.INQUIRY_ANSWERED, [Audience.RESIDENT])],
+    "answer:adopted": [(NoticeKind.SUGGESTION_ADOPTED, [Audience.RESIDENT])],
+    "answer:declined": [(NoticeKind.SUGGESTION_DECLINED, [Audience.RESIDENT])],
+    "mark_invalid:complaint": [(NoticeKind.COMPLAINT_INVALID, [Audience.RECORDER])],
+    "mark_invalid:warranty": [(NoticeKind.WARRANTY_INVALID, [Audience.RESIDENT])],
+}
+
+
+def answer_notices(ticket: Ticket, step: Step, answer: str, at: datetime) -> list[Notice]:
+    """Whom the answer that opened `step` tells; a callback falling due sends the resident the survey (回访)."""
+    told = list(_ON_ANSWER.get(f"{answer}:{ticket.kind.value}", _ON_ANSWER.get(answer, [])))
+    if Action.RECORD_CALLBACK in step.awaiting and answer != Action.RECORD_CALLBACK.value:
+        told.append((NoticeKind.CALLBACK_SURVEY, [Audience.RESIDENT]))
+    return [notice_for(ticket, kind, audience, at, f"{answer}:{kind.value}") for kind, audience in told]
+
+
+def ending_notices(ticket: Ticket, ending: TicketEvent) -> list[Notice]:
+    """Whom the end of a ticket tells: the inquiry's answer, the suggestion's outcome, the invalid judgement."""
+    key = f"{ending.action}:{ending.data.get('outcome') or ticket.kind.value}"
+    answer = ending.note if ending.action == Action.ANSWER.value and ending.note else None
+    params: dict[str, object] = {"answer": answer} if answer else {}
+    return [
+        notice_for(ticket, kind, audience, ending.at, f"{ending.action}:{kind.value}", 0, **params)
+        for kind, audience in _ON_END.get(key, [])
+    ]
 
 
 class WorkflowService:
@@ -170,6 +201,10 @@ class WorkflowService:
             return None
         if needs_workflow(new) and (old is None or not needs_workflow(old)):
             return self.ensure_started(new) or "already_started"
+        if old is not None and old.is_open and not new.is_open:
+            ending = self._ending_event(new)
+            if ending is not None:
+                self._tell(ending_notices(new, ending))
         if old is None or new.person_version <= old.person_version:
             return None  # the workflow's own write: it planned from it already
         self._tell(self._answer_notices(new))
@@ -216,14 +251,12 @@ class WorkflowService:
         return error
 
     def _answer_notices(self, ticket: Ticket) -> list[Notice]:
-        """Who is told of the action that made this change (`_ON_ANSWER`)."""
+        """Who is told of the action that made this change (`answer_notices`), for the step it leads to."""
         answer, at = ticket.last_action, ticket.last_action_at
         if not answer or at is None:
             return []
-        notices = [
-            notice_for(ticket, kind, audience, at, f"{answer}:{kind.value}")
-            for kind, audience in _ON_ANSWER.get(answer, [])
-        ]
+        step = next_step(ticket, self.properties(ticket.property_id), at)
+        notices = answer_notices(ticket, step, answer, at)
         if answer == Action.BOOK_APPOINTMENT.value and ticket.coordination_opened_at is not None:
             notices.extend(self._failed_plans(ticket, at))
         return notices
@@ -303,10 +336,12 @@ class WorkflowService:
 
     def _ending_reason(self, ticket: Ticket) -> str:
         """The note of the audit event that ended the ticket (written in the same transaction)."""
-        for event in reversed(self.tickets.events(ticket.id)):
-            if event.to_status is ticket.status and event.note:
-                return event.note
-        return "no reason given"
+        ending = self._ending_event(ticket)
+        return ending.note if ending is not None and ending.note else "no reason given"
+
+    def _ending_event(self, ticket: Ticket) -> TicketEvent | None:
+        """The audit event that ended the ticket (written in the same transaction as the change)."""
+        return next((e for e in reversed(self.tickets.events(ticket.id)) if e.to_status is ticket.status), None)
 
 
 def needs_workflow(ticket: Ticket) -> bool:

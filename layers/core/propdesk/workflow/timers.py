@@ -21,7 +21,7 @@ from propdesk.logic import commands as c
 from propdesk.models.directory import Property
 from propdesk.models.enums import Action, Status
 from propdesk.models.ticket import SlaTarget, Ticket, TicketEvent
-from propdesk.notices import Audience, Notice, NoticeKind
+from propdesk.notices import Audience, Notice, NoticeKind, notice_id, ticket_values
 from propdesk.sla import TargetName
 from propdesk.workflow.plan import Fire, Step, due_of
 
@@ -68,7 +68,7 @@ def notice_for(
 ) -> Notice:
     """A notice whose id depends only on the ticket, the timer and its instant: a retried fire tells once."""
     return Notice(
-        id=f"{ticket.id}:{key}:{int(at.timestamp())}",
+        id=notice_id(ticket.id, key, at),
         kind=kind,
         ticket_id=ticket.id,
         property_id=ticket.property_id,
@@ -76,7 +76,7 @@ def notice_for(
         audience=audience,
         level=level,
         at=at,
-        params={"assignee_id": ticket.assignee_id, **params},
+        params={"assignee_id": ticket.assignee_id, **ticket_values(kind, ticket), **params},
     )
 
 
