@@ -1,7 +1,8 @@
-"""The seams into moto: Lambda invokes run our workers, and Step Functions waits obey the time warp.
+"""The seams into moto: Lambda invokes run our workers, Step Functions waits obey the time warp, and
+DynamoDB answers one request at a time.
 
-moto never runs Lambda code without Docker, and its Wait states, retries and task
-timeouts sleep in real time; these patches change exactly those points.
+moto never runs Lambda code without Docker, its Wait states, retries and task timeouts sleep in real
+time, and its DynamoDB backend is not safe for concurrent requests; these patches change exactly those points.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from local.workers import Workers
 TRIGGER_HEADER = "x-propdesk-trigger"
 _context = threading.local()
 STREAM_RETRIES = 2
+STREAM_BATCH = 100  # the template's BatchSize: records waiting when the reader is free go in one invocation
 
 
 def _current_trigger(default: str) -> str:
@@ -49,6 +51,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
 
     async_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
     stream_pools: dict[str, ThreadPoolExecutor] = {}
+    stream_waiting: dict[str, list[dict[str, Any]]] = {}
     stream_lock = threading.Lock()
     original_invoke = models.LambdaFunction.invoke
 
@@ -81,12 +84,22 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
         return wrapper
 
     def send_dynamodb_items(self: Any, function_arn: str, items: list[Any], source: str) -> str | bytes:
-        # On AWS the stream is read asynchronously, in order per shard; the writer never waits for it.
-        event = {"Records": [_stream_record(item, self.region_name, source) for item in items]}
+        # On AWS the stream is read asynchronously, in order per shard, in batches of what has accumulated;
+        # the writer never waits for it. One reader per function takes every record waiting when it is free.
+        records = [_stream_record(item, self.region_name, source) for item in items]
         table = source.split("/")[1] if "/" in source else source
         with stream_lock:
             pool = stream_pools.setdefault(function_arn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream"))
-        pool.submit(_deliver_stream, workers, function_arn, event, table)
+            stream_waiting.setdefault(function_arn, []).extend(records)
+
+        def read() -> None:
+            with stream_lock:
+                waiting = stream_waiting[function_arn]
+                batch, stream_waiting[function_arn] = waiting[:STREAM_BATCH], waiting[STREAM_BATCH:]
+            if batch:
+                _deliver_stream(workers, function_arn, {"Records": batch}, table)
+
+        pool.submit(read)
         return b"delivered"  # truthy: moto clears the records it handed over
 
     models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
@@ -96,6 +109,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
     models.LambdaBackend.send_sns_message = labelled(models.LambdaBackend.send_sns_message, "sns")  # type: ignore[method-assign]
     _label_step_functions_invokes()
     _name_unnamed_executions()
+    tolerate_starting_executions()
     _print_outbound_sms()
 
     def stop() -> None:
@@ -131,6 +145,90 @@ def _deliver_stream(workers: Workers, function_arn: str, event: dict[str, Any], 
             return
         time.sleep(0.5 * (attempt + 1))
     log_line(f"! stream batch from {table} dropped after {STREAM_RETRIES + 1} attempts")
+
+
+_DYNAMODB_LOCK = threading.RLock()
+
+
+def serialise_dynamodb() -> Callable[[], None]:
+    """DynamoDB requests take turns; returns the function that undoes it.
+
+    DynamoDB checks a condition and writes atomically, and one table's requests never see each other half
+    done. moto's backend does neither under concurrent requests: two conditional writes both pass their
+    check, a failed transaction restores a snapshot of the whole table (erasing a concurrent success), and
+    a query iterating a table that another request grows raises "dictionary changed size during iteration".
+    Stream records are handed to their reader asynchronously, so no request waits for another under the lock.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    if getattr(original, "_serialised", False):
+        return _nothing
+
+    def call_action(self: Any) -> Any:
+        with _DYNAMODB_LOCK:
+            return original(self)
+
+    call_action._serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+    def undo() -> None:
+        DynamoHandler.call_action = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def _nothing() -> None:
+    """Nothing to undo."""
+
+
+_answering = threading.local()
+
+
+def tolerate_starting_executions() -> Callable[[], None]:
+    """SendTask* looks for its token among running executions only once they have started; returns the undo.
+
+    moto's engine gives a new execution its environment on the execution's own thread, and until then
+    SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat crash with a 500 (AttributeError) on it, whatever
+    token they carry. A task token cannot belong to an execution that has not started, so skip those.
+    """
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    backend = StepFunctionsParserBackend
+    if getattr(backend._get_executions, "_tolerant", False):
+        return _nothing
+    original_get = backend._get_executions
+    originals = {
+        name: getattr(backend, name) for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
+    }
+
+    def get_executions(self: Any, *args: Any, **kwargs: Any) -> Any:
+        found = original_get(self, *args, **kwargs)
+        if getattr(_answering, "active", False):
+            return [e for e in found if e.exec_worker is not None and e.exec_worker.env is not None]
+        return found
+
+    def answering(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            _answering.active = True
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                _answering.active = False
+
+        return call
+
+    get_executions._tolerant = True  # type: ignore[attr-defined]
+    backend._get_executions = get_executions  # type: ignore[method-assign]
+    for name, method in originals.items():
+        setattr(backend, name, answering(method))
+
+    def undo() -> None:
+        backend._get_executions = original_get  # type: ignore[method-assign]
+        for name, method in originals.items():
+            setattr(backend, name, method)
+
+    return undo
 
 
 def install_s3_mirror(folder: Path) -> None:

@@ -22,7 +22,13 @@ from local import seed as demo
 from local.auth import DevKey, JwtConfig, issue_token, state_dir
 from local.httpapi import HttpApiServer
 from local.log import log_line
-from local.moto_patches import WarpClock, install_lambda_seam, install_s3_mirror, install_time_warp
+from local.moto_patches import (
+    WarpClock,
+    install_lambda_seam,
+    install_s3_mirror,
+    install_time_warp,
+    serialise_dynamodb,
+)
 from local.provision import Provisioner, Stack
 from local.scheduler import Scheduler
 from local.sfn_watch import ExecutionWatcher
@@ -68,6 +74,7 @@ class LocalStack:
         self.watcher: ExecutionWatcher | None = None
         self.control: ThreadingHTTPServer | None = None
         self._stop_seam: Callable[[], None] = _nothing
+        self._unserialise: Callable[[], None] = _nothing
         self.info: dict[str, Any] = {}
 
     # ------------------------------------------------------------ start
@@ -75,6 +82,7 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         started = time.monotonic()
         self._start_moto()
+        self._unserialise = serialise_dynamodb()
         if self.options.warp != 1:
             install_time_warp(self.clock)
         self._stop_seam = install_lambda_seam(self.workers)
@@ -257,6 +265,7 @@ class LocalStack:
         self.workers.stop()
         if self.moto is not None:
             self.moto.stop()
+        self._unserialise()
         state_file = self.state / "stack.json"
         if state_file.exists() and json.loads(state_file.read_text(encoding="utf-8")).get("pid") == os.getpid():
             state_file.unlink()

@@ -4,7 +4,7 @@
 #   make bench-coldstart  the cold-start budget: API-path handlers import in <= 1.3x `import boto3`; exits 1 if not
 # Neither is part of `make test`: they are timings. The deterministic budgets are tests/integration/test_budgets.py.
 BENCH_RUNS ?= 7
-BENCH_LOCAL_TICKETS ?= 50
+BENCH_LOCAL_TICKETS ?= 200
 
 .PHONY: bench bench-coldstart bench-local
 

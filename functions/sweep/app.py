@@ -20,7 +20,6 @@ from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property
 from propdesk.notices import Notice
 from propdesk.ports import notices
-from propdesk.ports.workflow import send_step_result
 from propdesk.sweep.checkpoint import CheckpointStore
 from propdesk.sweep.restart import restarter
 from propdesk.sweep.runner import SweepRunner, SweepTask
@@ -45,7 +44,7 @@ def runner() -> SweepRunner:
     directory = DirectoryStore(cfg.directory_table)
     store = TicketStore(cfg.tickets_table)
     cache_ = DirectoryCache(directory)
-    service = TicketService(store, directory, cache_, send_step_result)
+    service = TicketService(store, directory, cache_)
     return SweepRunner(
         service,
         store,

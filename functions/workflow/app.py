@@ -1,6 +1,6 @@
 """The ticket workflow's step function, invoked by the state machine (statemachines/ticket.asl.json).
 
-`await`: a waitForTaskToken step stores its token and awaited actions on the ticket.
+`await`: a waitForTaskToken step stores its token in the ticket's WORKFLOW item, or re-plans at once.
 `timer`: a step timed out; its timers fire and the next step is returned to the machine.
 """
 
@@ -23,17 +23,18 @@ from propdesk.logic.directory import DirectoryCache
 from propdesk.notices import Notice
 from propdesk.ports import notices as notices_port
 from propdesk.workflow import Step, WorkflowService, engine
-from propdesk.workflow.service import Replan, TicketFinished
+from propdesk.workflow.service import TicketFinished
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
 
 
 class StepState(BaseModel):
-    """`$.step` of the machine: the plan, and the answer that led to it (absent after a timer)."""
+    """`$.step` of the machine: the plan, the ticket version it was planned from, and the action that led to it."""
 
     model_config = ConfigDict(extra="ignore")
 
     plan: Step
+    version: int = 0
     answer: str | None = None
     at: datetime | None = None
 
@@ -46,7 +47,6 @@ class StepEvent(BaseModel):
     execution: str
     step: StepState
     token: str | None = None
-    fired: dict[str, Any] | None = None  # the error that ended the waiting step (States.Timeout or Replan)
 
 
 @cache
@@ -69,18 +69,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         if not request.token:
             raise ValueError("an await step needs its task token")
         try:
-            service().await_step(
-                request.ticket_id, request.token, request.execution, plan, request.step.answer, request.step.at
+            stored = service().await_step(
+                request.ticket_id, request.token, request.execution, plan, request.step.version
             )
-        except (TicketFinished, Replan) as ending:
+        except TicketFinished as ending:
             # Not a failure of this function: the step ends with an error the machine catches by name, sent
             # through its own token so that Lambda's error metrics and alarms see only real failures.
             engine.fail_step(request.token, type(ending).__name__, str(ending))
             return {"ended": type(ending).__name__}
-        return {"stored": plan.name}
+        return {"stored": plan.name} if stored else {"replanned": plan.name}
     if request.op == "timer":
-        replan = (request.fired or {}).get("Error") == "Replan"
-        following = service().on_timer(request.ticket_id, plan, replan=replan)
+        following, version = service().on_timer(request.ticket_id, plan)
         logger.info("timer fired", extra={"fires": [f.timer for f in plan.fires[:1]], "next": following.name})
-        return {"plan": following.model_dump(mode="json")}
+        return {"plan": following.model_dump(mode="json"), "version": version}
     raise ValueError(f"unknown op {request.op!r}")

@@ -1,7 +1,9 @@
-"""The tickets table's stream: start the workflow of every ticket that needs one, end it when the ticket ends.
+"""The tickets table's stream: how the workflow learns of every committed ticket change.
 
-Starting from the stream means a ticket cannot end up without its workflow even if the writer died
-right after its write; StartExecution is idempotent by the execution name derived from the ticket id.
+It starts the workflow of every ticket that needs one, answers the waiting step when an action changed the
+ticket (with the plan of the committed image), and ends the workflow when an action ends the ticket. Only a
+committed change reaches it, so nothing is ever sent to Step Functions about a write that did not land; a
+batch that fails is delivered again, and every call here is safe to repeat.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from workflow_starter_settings import settings
 
 from propdesk.dal.directory import DirectoryStore
-from propdesk.dal.items import EventItem, TicketItem
+from propdesk.dal.items import EventItem
 from propdesk.dal.keys import EVENT_PREFIX, TICKET_SK
-from propdesk.dal.tickets import TicketStore
+from propdesk.dal.tickets import TicketStore, ticket_from_image
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.directory import DirectoryCache
-from propdesk.models.ticket import Ticket
 from propdesk.notices import Notice
 from propdesk.ports import notices as notices_port
 from propdesk.workflow import WorkflowService
@@ -40,13 +41,6 @@ def service() -> WorkflowService:
         return notices_port.publish(notices, config.notices_queue_url)
 
     return WorkflowService(TicketStore(config.tickets_table), cache_.property, publish)
-
-
-def _ticket(image: dict[str, Any] | None) -> Ticket | None:
-    if not image:
-        return None
-    item = TicketItem.from_raw_data(image)
-    return Ticket.model_validate({**item.doc, "version": item.version or 0})
 
 
 def _reasons(records: list[dict[str, Any]]) -> dict[str, str]:
@@ -75,7 +69,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         change = record.raw_event.get("dynamodb", {})
         if change.get("Keys", {}).get("sk", {}).get("S") != TICKET_SK:
             return
-        old, new = _ticket(change.get("OldImage")), _ticket(change.get("NewImage"))
+        old, new = ticket_from_image(change.get("OldImage")), ticket_from_image(change.get("NewImage"))
         latest = new or old
         ticket_id = latest.id if latest is not None else ""
         outcome = service().on_ticket_change(old, new, reasons.get(ticket_id))

@@ -13,6 +13,7 @@ class StarterSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
     ticket_workflow_arn: str = Field(alias="TICKET_WORKFLOW_ARN", min_length=20)
+    # Unset: notices are only recorded on the timeline.
     notices_queue_url: str | None = Field(alias="NOTICES_QUEUE_URL", default=None)
 
 

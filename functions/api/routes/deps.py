@@ -18,7 +18,6 @@ from propdesk.logic.directory import DirectoryCache, DirectoryService
 from propdesk.logic.limits import Limits
 from propdesk.logic.tickets import TicketService
 from propdesk.models.ticket import Ticket
-from propdesk.ports.workflow import send_step_result
 from routes.views import TicketPage, TicketView
 
 
@@ -30,7 +29,7 @@ def directory_cache() -> DirectoryCache:
 @cache
 def ticket_service() -> TicketService:
     cache_ = directory_cache()
-    return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_, send_step_result)
+    return TicketService(TicketStore(settings().tickets_table), cache_.store, cache_)
 
 
 @cache

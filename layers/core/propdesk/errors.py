@@ -48,14 +48,8 @@ class ActionNotAllowed(Conflict):
     code = "action_not_allowed"
 
 
-class StepNotAwaited(Conflict):
-    """A workflow step was answered after it timed out, or twice."""
-
-    code = "step_not_awaited"
-
-
 class ConcurrentUpdate(Conflict):
-    """Someone else changed the record between our read and our write."""
+    """Another action changed the record between this one's read and its write."""
 
     code = "concurrent_update"
 

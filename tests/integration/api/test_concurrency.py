@@ -14,10 +14,13 @@ def _race(api, world, monkeypatch, tid, first, second):
     """Run two act() calls whose reads both happen before either write (a barrier after the read)."""
     barrier = threading.Barrier(2, timeout=10)
     real_get = TicketStore.get
+    first_reads: set[int] = set()
 
     def get_then_wait(self, ticket_id):
         ticket = real_get(self, ticket_id)
-        barrier.wait()
+        if threading.get_ident() not in first_reads:  # the loser's re-read after its conflict goes straight on
+            first_reads.add(threading.get_ident())
+            barrier.wait()
         return ticket
 
     # DynamoDB serialises conditional writes on one item; moto does not, so the writes take turns here.
@@ -64,6 +67,9 @@ def test_two_concurrent_actions_one_wins(api, world, clock, monkeypatch, first, 
     assert statuses == [200, 409], (a.body, b.body)
     loser = a if a.status == 409 else b
     assert loser.error == "concurrent_update"
+    # And the refusal names the version the loser had and the one the winner made
+    [version] = [d for d in loser.body["details"] if d["field"] == "version"]
+    assert (version["had"], version["current"]) == (1, 2)
     # And the version went up by exactly one, with exactly one audit event for it
     now = api.get(f"/tickets/{ticket['id']}", world["desk"]).body
     assert now["version"] == 2
@@ -265,3 +271,56 @@ def test_the_emulator_alone_invents_an_event_without_its_change(api, aws, world,
     ticket, events = store.with_events(tid)
     assert [e.actor_id for e in events if e.action == "urge"] == ["B"]
     assert (ticket.urge_count, ticket.version) == (0, 1)
+
+
+def test_a_workflow_write_between_read_and_write_is_not_a_conflict(api, world, clock, monkeypatch):
+    # Given a dispatched ticket, and the workflow recording a timer on it right after the technician's read
+    ticket = ticket_at(api, world, "free_repair", "dispatched", clock=clock)
+    from routes.deps import ticket_service
+
+    store = ticket_service().tickets
+    real_get = store.get
+    timer_written: list[int] = []
+
+    def read_then_timer_writes(ticket_id):
+        read = real_get(ticket_id)
+        if not timer_written:
+            by_workflow = read.model_copy(deep=True)
+            by_workflow.urge_count += 7  # any change the workflow makes, without a person's action
+            timer_written.append(store.update(by_workflow, []).version)
+        return read
+
+    monkeypatch.setattr(store, "get", read_then_timer_writes)
+    # When the technician accepts
+    reply = act(api, world, "tech", ticket["id"], "accept")
+    monkeypatch.undo()
+    # Then he is not refused: the accept is decided again on what the workflow wrote, and both stand
+    assert reply.status == 200, reply.body
+    now = api.get(f"/tickets/{ticket['id']}", world["desk"]).body
+    assert now["status"] == "accepted" and now["version"] == ticket["version"] + 2
+    assert now["urge_count"] == 7
+    actions = [e["action"] for e in api.get(f"/tickets/{ticket['id']}/events", world["desk"]).body["events"]]
+    assert actions == ["create", "classify", "dispatch", "accept"]
+
+
+def test_a_ticket_stored_with_the_retired_workflow_fields_still_reads_and_acts(api, world, clock):
+    # Given a ticket written before the workflow kept its own item (token and steps on the ticket)
+    import json
+
+    import boto3
+
+    from routes.deps import settings
+
+    ticket = ticket_at(api, world, "free_repair", "dispatched", clock=clock)
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"TICKET#{ticket['id']}"}, "sk": {"S": "TICKET"}}
+    item = ddb.get_item(TableName=settings().tickets_table, Key=key)["Item"]
+    doc = json.loads(item["doc"]["S"])
+    doc.update(task_token="tok", awaiting=["arrive"], expired_steps={"accept": doc["created_at"]}, workflow="arn:x")
+    item["doc"] = {"S": json.dumps(doc)}
+    ddb.put_item(TableName=settings().tickets_table, Item=item)
+    # When the technician reads it and accepts (a step that had "expired")
+    assert api.get(f"/tickets/{ticket['id']}", world["tech"]).status == 200
+    reply = act(api, world, "tech", ticket["id"], "accept")
+    # Then it is taken
+    assert reply.status == 200 and reply.body["status"] == "accepted"

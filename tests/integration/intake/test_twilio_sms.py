@@ -286,13 +286,13 @@ def test_a_signed_post_without_a_message_sid_is_a_bad_request(intake, aws):
 
 
 def test_a_message_the_ticket_cannot_take_gets_a_polite_answer_not_an_error(intake, aws, monkeypatch):
-    from propdesk.errors import StepNotAwaited
+    from propdesk.errors import ConcurrentUpdate
 
     sms(intake, "+8613800000001", "热水器坏了", "SM" + "r" * 32)
     _put_in_status(_only_ticket(aws), "quoted", quote_cents=20000, paid=True)
 
     def expired(*args: Any, **kwargs: Any) -> Any:
-        raise StepNotAwaited("the approve_quote step timed out")
+        raise ConcurrentUpdate("the quote was answered by someone else meanwhile")
 
     monkeypatch.setattr(intake.sandbox().service.tickets, "act", expired)
     status, body = sms(intake, "+8613800000001", "是", "SM" + "s" * 32)

@@ -46,6 +46,7 @@ from typing import Any
 import boto3
 import pytest
 
+from local.moto_patches import serialise_dynamodb, tolerate_starting_executions
 from local.template import Physical
 from propdesk import clock as clock_module
 from propdesk.dal.tickets import TicketStore
@@ -57,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[3]
 REGION = infra.REGION
 FUNCTIONS = {"WorkflowStepFunction": "workflow", "WorkflowStarterFunction": "workflow_starter"}
 WAIT_SECONDS = 15.0  # the longest any single wait may take before the test fails
+STREAM_ATTEMPTS = 3  # a failed stream batch is delivered again (the template's MaximumRetryAttempts is 5)
 SLACK = timedelta(seconds=1)  # a timeout fires when the clock is within this of its deadline
 
 
@@ -101,16 +103,17 @@ class WorkflowHarness:
         return tid
 
     def act(self, tid: str, who: dict[str, Any], action: str, body: Any = None, *, status: int = 200) -> Any:
-        """One action through the API once the workflow waits; if it answered the step, wait for the next one."""
-        seen = self.idle(tid)
-        before = self.ticket(tid)
+        """One action through the API; then wait until the workflow waits in the step planned from it."""
         reply = self.api.post(f"/tickets/{tid}/actions/{action}", who, body=body)
         assert reply.status == status, (action, reply.status, reply.body)
-        if status == 200 and action in before.awaiting:
-            self.idle(tid, after=seen)
-        else:
-            self.settle()
+        self.idle(tid)
         return reply.body
+
+    def waiting(self, tid: str) -> list[str]:
+        """The actions the step the workflow waits in now was planned for."""
+        self.idle(tid)
+        record = self.store.workflow(tid)
+        return list((record.step or {}).get("awaiting", [])) if record else []
 
     # ---- waiting, always bounded ------------------------------------------------------------
 
@@ -127,9 +130,9 @@ class WorkflowHarness:
         raise AssertionError(f"timed out waiting for {what}")
 
     def idle(self, tid: str, after: int = 0, of: str | None = None) -> int:
-        """Until the execution waits in a step (its token stored) or has ended, with more than `after`
-        history events (counted in execution `of` when given: a new execution continuing it starts afresh);
-        returns how many it has."""
+        """Until the execution waits in a step planned from every change the stream passed on (or has ended),
+        with more than `after` history events (counted in execution `of` when given: a new execution
+        continuing it starts afresh); returns how many it has."""
 
         def waiting() -> int:
             execution = self.execution(tid)
@@ -138,7 +141,11 @@ class WorkflowHarness:
             count, last, status = _peek(execution)
             if count <= after and (of is None or execution == of):
                 return 0
-            return count if last == "TaskSubmitted" or status != "RUNNING" else 0
+            if status != "RUNNING":
+                return count
+            record = self.store.workflow(tid)
+            caught_up = record is not None and record.version >= record.seen_version
+            return count if last == "TaskSubmitted" and caught_up else 0
 
         self.settle()
         return int(self.wait_until(f"the workflow of {tid} to wait", waiting, tid))
@@ -345,7 +352,7 @@ def _peek(execution_arn: str) -> tuple[int, str, str]:
             status = execution.exec_status.value if execution.exec_status else "RUNNING"
             last = str(getattr(events[-1]["type"], "value", events[-1]["type"])) if events else ""
             if last == "TaskSubmitted":
-                # A step that stored its token waits; one that ended itself (TicketFinished, Replan) moves on.
+                # A step that stored its token waits; one that ended or re-planned itself moves on.
                 output = str(events[-1].get("taskSubmittedEventDetails", {}).get("output", ""))
                 last = "TaskSubmitted" if '"stored"' in output else "TaskSubmitted:ended"
             return len(events), last, str(status)
@@ -398,7 +405,7 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
         try:
             result = handler(payload, _Context())
         except Exception as err:  # noqa: BLE001 - the seam reports every handler error as Lambda does
-            expected = type(err).__name__ in ("TicketFinished", "StaleTicket", "ConcurrentUpdate", "Replan")
+            expected = type(err).__name__ in ("TicketFinished", "ConcurrentUpdate", "InjectedCrash")
             if not expected:
                 harness.errors.append(f"{logical}: {type(err).__name__}: {err}")
             return json.dumps({"errorType": type(err).__name__, "errorMessage": str(err)}), True, ""
@@ -421,15 +428,32 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
                     "eventSourceARN": source,
                 }
             )
-        handler = load_function(FUNCTIONS["WorkflowStarterFunction"]).lambda_handler
+        starter = load_function(FUNCTIONS["WorkflowStarterFunction"])
+        handler = starter.lambda_handler
 
         def invoke() -> None:
-            try:
-                answer = handler({"Records": records}, _Context())
-                if answer.get("batchItemFailures"):
-                    harness.errors.append(f"WorkflowStarterFunction: records failed: {answer['batchItemFailures']}")
-            except Exception as err:  # noqa: BLE001 - a stream failure fails the test, not the writer
-                harness.errors.append(f"WorkflowStarterFunction: {type(err).__name__}: {err}")
+            batch = records
+            for _attempt in range(STREAM_ATTEMPTS):
+                try:
+                    answer = handler({"Records": batch}, _Context())
+                    failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
+                except Exception as err:  # noqa: BLE001 - a stream failure fails the test, not the writer
+                    if type(err).__name__ != "BatchProcessingError":  # every record failed: all come again
+                        harness.errors.append(f"WorkflowStarterFunction: {type(err).__name__}: {err}")
+                        return
+                    failed = {r["dynamodb"].get("SequenceNumber") for r in batch}
+                if not failed:
+                    return
+                unexpected = [
+                    e for e in starter.processor.exceptions if e[0] is None or e[0].__name__ != "InjectedCrash"
+                ]
+                if unexpected:
+                    harness.errors.append(f"WorkflowStarterFunction: records failed: {unexpected}")
+                    return
+                # The event source mapping delivers again from the first failed record on, as Lambda does.
+                first = next(n for n, r in enumerate(batch) if r["dynamodb"].get("SequenceNumber") in failed)
+                batch = batch[first:]
+            harness.errors.append(f"WorkflowStarterFunction: records still failing after {STREAM_ATTEMPTS} attempts")
 
         harness.deliver(invoke)
         return b"delivered"  # truthy: moto forgets the records it handed over
@@ -449,21 +473,17 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
                     return self.is_set()
             return True
 
-    # moto checks a write's condition and applies it without a lock; DynamoDB does both atomically. The
-    # workflow's threads and the test's API calls write the same ticket concurrently, so serialise moto's writes.
-    from moto.dynamodb.models import DynamoDBBackend
+    # The workflow's threads and the test's API calls use DynamoDB concurrently: as the local runtime does,
+    # let moto's DynamoDB answer one request at a time (moto_patches.serialise_dynamodb says why).
+    from moto.dynamodb.responses import DynamoHandler
 
-    write_lock = threading.RLock()
+    monkeypatch.setattr(DynamoHandler, "call_action", DynamoHandler.call_action)  # undone after the test
+    serialise_dynamodb()
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend as Backend
 
-    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
-        def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-            with write_lock:
-                return method(self, *args, **kwargs)
-
-        return locked
-
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items", "get_item"):
-        monkeypatch.setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
+    for name in ("_get_executions", "send_task_success", "send_task_failure", "send_task_heartbeat"):
+        monkeypatch.setattr(Backend, name, getattr(Backend, name))  # undone after the test
+    tolerate_starting_executions()
 
     real_sleep = time.sleep
     monkeypatch.setattr(models.LambdaFunction, "_invoke_lambda", invoke_lambda)

@@ -277,7 +277,7 @@ def test_an_escalated_inquiry_stays_open_with_its_reply_target_until_the_manager
     flow.act(tid, desk, "answer", {"answer": "涉及收费标准，需经理答复", "outcome": "escalated"})
     # Then the manager owns it: it is open, waiting for the manager's answer, its reply target running
     ticket = flow.ticket(tid)
-    assert (ticket.status, ticket.awaiting) == ("escalated", ["answer"])
+    assert (ticket.status, flow.waiting(tid)) == ("escalated", ["answer"])
     assert ticket.sla["desk_reply"].met_at is None
     assert phones.new() == [
         (PHONES["manager"], f"咨询{number}前台无法答复，已转经理处理，请于2026年11月24日 10:00前答复业主。")

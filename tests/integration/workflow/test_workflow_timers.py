@@ -26,26 +26,43 @@ def _dispatched(flow, world, clock, **create):
     return tid
 
 
+def test_a_late_accept_and_arrival_are_taken_and_the_breach_and_its_alert_stand(flow, world, clock):
+    desk, tech = world["desk"], world["tech"]
+    tid = _dispatched(flow, world, clock)
+    dispatched = clock.current
+    # Given nobody on site 15 minutes after dispatch: the alert went out
+    clock.advance(minutes=16)
+    flow.wait_notice(tid, "on_site_overdue")
+    flow.idle(tid)
+    # When the technician accepts at minute 16 and is on site at minute 17
+    accepted = flow.act(tid, tech, "accept")
+    clock.current = dispatched + timedelta(minutes=17)
+    arrived = flow.act(tid, tech, "arrive")
+    # Then both are taken: he is on site, late, and the breach and the alert already sent stand
+    assert accepted["status"] == "accepted" and arrived["status"] == "on_site"
+    ticket = flow.ticket(tid)
+    assert ticket.sla["on_site"].breached is True
+    assert ticket.sla["on_site"].met_at == dispatched + timedelta(minutes=17)
+    assert len(flow.notices(tid, "on_site_overdue")) == 1
+    # And the workflow follows: it waits for the work, not for an appointment
+    assert flow.waiting(tid) == ["quote", "complete"]
+    trail = [e.action for e in flow.timeline(tid) if e.action in ("accept", "arrive", "timer")]
+    assert trail == ["timer", "accept", "arrive"]
+    del desk
+
+
 def test_on_site_timeout_alerts_then_escalates_then_the_appointment_runs_its_own_target(flow, world, clock):
     desk, tech = world["desk"], world["tech"]
     tid = _dispatched(flow, world, clock)
     dispatched = clock.current
-    assert flow.ticket(tid).awaiting == ["arrive", "book_appointment"]
+    assert flow.waiting(tid) == ["arrive", "book_appointment"]
     # When nobody is on site 15 minutes after dispatch
     clock.advance(minutes=16)
     [alert] = flow.wait_notice(tid, "on_site_overdue")
-    # Then the dispatcher and the desk are alerted, the target is breached and the step expired
+    # Then the dispatcher and the desk are alerted, the target is breached, and an appointment is asked for
     assert alert["level"] == 1 and alert["audience"] == ["dispatcher", "desk"]
-    flow.idle(tid)
-    ticket = flow.ticket(tid)
-    assert ticket.awaiting == ["book_appointment"]
-    assert ticket.sla["on_site"].breached is True
-    assert set(ticket.expired_steps) == {"accept", "arrive"}
-    # An accept after its step timed out is refused and changes nothing
-    version = ticket.version
-    refused = flow.act(tid, tech, "accept", None, status=409)
-    assert refused["error"] == "step_not_awaited" and "timed out" in refused["message"]
-    assert flow.ticket(tid).version == version and flow.ticket(tid).status == "dispatched"
+    assert flow.waiting(tid) == ["book_appointment"]
+    assert flow.ticket(tid).sla["on_site"].breached is True
     # Another 15 minutes without an appointment: the manager hears of it (level 2)
     clock.advance(minutes=15)
     [escalation] = flow.wait_notice(tid, "escalation")
@@ -55,7 +72,7 @@ def test_on_site_timeout_alerts_then_escalates_then_the_appointment_runs_its_own
     appointment = dispatched + timedelta(hours=3)
     flow.act(tid, desk, "book_appointment", {"appointment_at": appointment.isoformat()})
     ticket = flow.ticket(tid)
-    assert ticket.awaiting == ["arrive", "book_appointment"] and ticket.expired_steps == {}
+    assert flow.waiting(tid) == ["arrive", "book_appointment"]
     on_site = ticket.sla["on_site"]
     assert on_site.due_at == sh(23, 10, 20) and on_site.met_at == sh(23, 10, 36)
     assert on_site.breached is True and on_site.breach_seconds == 16 * 60
@@ -186,7 +203,7 @@ def test_two_failed_plans_in_a_week_call_a_joint_meeting(flow, world, clock):
         flow.act(tid, desk, "book_appointment", {"appointment_at": (clock.current + timedelta(days=1)).isoformat()})
     [meeting] = flow.notices(tid, "joint_meeting")
     assert meeting["level"] == 2 and meeting["audience"] == ["desk", "dispatcher", "manager"]
-    assert flow.ticket(tid).coordination_failed_plans == 2
+    assert meeting["params"]["failed_plans"] == 2
     assert flow.notices(tid, "coordination_reply_due") == [] and flow.notices(tid, "coordination_contact_due") == []
 
 

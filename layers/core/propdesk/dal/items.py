@@ -111,6 +111,26 @@ class EventItem(_Bindable):
     doc = JSONAttribute()
 
 
+class WorkflowItem(_Bindable):
+    """The workflow's bookkeeping for one ticket, beside it in its partition (sk WORKFLOW).
+
+    Kept apart so that storing a step never changes the ticket a person's action is checked against.
+    `version` is the ticket version the waiting step was planned from; `seen_version` the newest version
+    changed by an action that the stream has told the workflow about.
+    """
+
+    class Meta:
+        table_name = "unbound"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    execution = UnicodeAttribute(null=True)
+    token = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+    seen_version = NumberAttribute(null=True)
+    step = JSONAttribute(null=True)
+
+
 class CounterItem(_Bindable):
     """The per-property, per-day ticket number sequence."""
 

@@ -21,6 +21,7 @@ def ticket_pk(ticket_id: str) -> str:
 
 
 TICKET_SK = "TICKET"
+WORKFLOW_SK = "WORKFLOW"
 
 
 def person_key(property_id: str, person_id: str) -> str:

@@ -12,10 +12,19 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from propdesk.dal.items import NO_DUE, ByPropertyCreated, ByPropertyStatus, CounterItem, EventItem, TicketItem
+from propdesk.dal.items import (
+    NO_DUE,
+    ByPropertyCreated,
+    ByPropertyStatus,
+    CounterItem,
+    EventItem,
+    TicketItem,
+    WorkflowItem,
+)
 from propdesk.dal.keys import (
     EVENT_PREFIX,
     TICKET_SK,
+    WORKFLOW_SK,
     decode_cursor,
     encode_cursor,
     iso_key,
@@ -30,6 +39,27 @@ from propdesk.models.ticket import Ticket, TicketEvent
 class Page:
     tickets: list[Ticket]
     cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowRecord:
+    """The workflow item of one ticket: its execution, the waiting step's token and plan, and what it has seen."""
+
+    execution: str | None = None
+    token: str | None = None
+    version: int = 0  # the ticket version the waiting step was planned from
+    seen_version: int = 0  # the newest version changed by an action that the stream passed on
+    step: dict[str, Any] | None = None
+
+
+def _record(item: WorkflowItem) -> WorkflowRecord:
+    return WorkflowRecord(
+        execution=item.execution,
+        token=item.token,
+        version=int(item.version or 0),
+        seen_version=int(item.seen_version or 0),
+        step=item.step,
+    )
 
 
 def _to_item(ticket: Ticket) -> TicketItem:
@@ -55,12 +85,22 @@ def _to_item(ticket: Ticket) -> TicketItem:
     return item
 
 
+# Workflow fields a ticket carried before the workflow kept its own item; dropped when such a ticket is read.
+_RETIRED = ("task_token", "awaiting", "expired_steps", "workflow")
+
+
 def _from_item(item: TicketItem) -> Ticket:
-    return Ticket.model_validate({**item.doc, "version": item.version or 0})
+    doc = {k: v for k, v in item.doc.items() if k not in _RETIRED}
+    return Ticket.model_validate({**doc, "version": item.version or 0})
 
 
 def _from_raw(raw: dict[str, Any]) -> Ticket:
     return _from_item(TicketItem.from_raw_data(raw))
+
+
+def ticket_from_image(image: dict[str, Any] | None) -> Ticket | None:
+    """The ticket in a stream record's image (DynamoDB JSON), read as the store reads it."""
+    return _from_raw(image) if image else None
 
 
 def _event_item(event: TicketEvent, version: int) -> EventItem:
@@ -77,7 +117,7 @@ class TicketStore:
     """Every ticket access pattern, each one GetItem, Query or a single transaction."""
 
     def __init__(self, table_name: str) -> None:
-        for model in (TicketItem, EventItem, CounterItem):
+        for model in (TicketItem, EventItem, CounterItem, WorkflowItem):
             model.bind(table_name)
         self._connection = Connection()
 
@@ -151,11 +191,66 @@ class TicketStore:
             for raw in page.get("Items", []):
                 if raw["sk"]["S"] == TICKET_SK:
                     ticket = _from_raw(raw)
-                else:
+                elif raw["sk"]["S"].startswith(EVENT_PREFIX):
                     events.append(TicketEvent.model_validate(EventItem.from_raw_data(raw).doc))
             start = page.get("LastEvaluatedKey")
             if not start:
                 return ticket, events
+
+    # ---- the workflow's item: conditional UpdateItems, never the ticket's version --------
+
+    def workflow(self, ticket_id: str) -> WorkflowRecord | None:
+        try:
+            return _record(WorkflowItem.get(ticket_pk(ticket_id), WORKFLOW_SK, consistent_read=True))
+        except WorkflowItem.DoesNotExist:
+            return None
+
+    def see(self, ticket_id: str, version: int) -> WorkflowRecord | None:
+        """Record that the workflow is told of ticket version `version`; the item as it now stands, or None
+        when a newer version was already passed on (that one's delivery tells the workflow instead)."""
+        item = WorkflowItem(ticket_pk(ticket_id), WORKFLOW_SK)
+        seen = WorkflowItem.seen_version
+        try:
+            # <= rather than <: a redelivered record (its handler died before telling) passes again.
+            item.update(actions=[seen.set(version)], condition=seen.does_not_exist() | (seen <= version))
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _record(item)
+
+    def store_step(self, ticket_id: str, execution: str, token: str, version: int, step: dict[str, Any]) -> bool:
+        """Store the waiting step planned from ticket version `version`; False when a newer change was seen
+        meanwhile, so that the plan is already out of date."""
+        item = WorkflowItem(ticket_pk(ticket_id), WORKFLOW_SK)
+        seen = WorkflowItem.seen_version
+        try:
+            item.update(
+                actions=[
+                    WorkflowItem.execution.set(execution),
+                    WorkflowItem.token.set(token),
+                    WorkflowItem.version.set(version),
+                    WorkflowItem.step.set(step),
+                ],
+                condition=seen.does_not_exist() | (seen <= version),
+            )
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def advance(self, ticket_id: str, token: str, version: int) -> None:
+        """The waiting step's plan still holds at `version` (a comment, an urge): note it, keep waiting."""
+        item = WorkflowItem(ticket_pk(ticket_id), WORKFLOW_SK)
+        try:
+            item.update(
+                actions=[WorkflowItem.version.set(version)],
+                condition=(WorkflowItem.token == token) & (WorkflowItem.version < version),
+            )
+        except UpdateError as err:
+            if err.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     # ---- listings: one Query each, one request per page -------------------------
 
@@ -284,4 +379,13 @@ def combine(*conditions: Condition | None) -> Condition | None:
     return result
 
 
-__all__ = ["Page", "TicketStore", "UpdateError", "combine", "kind_filter", "status_filter"]
+__all__ = [
+    "Page",
+    "TicketStore",
+    "UpdateError",
+    "WorkflowRecord",
+    "combine",
+    "kind_filter",
+    "status_filter",
+    "ticket_from_image",
+]

@@ -253,7 +253,5 @@ class IntakeService:
 
 
 def _awaits_callback(ticket: Ticket) -> bool:
-    if Action.RECORD_CALLBACK in ticket.awaiting:
-        return True
     target = ticket.sla.get("callback")
     return ticket.status in (Status.SIGNED_OFF, Status.COMPLETED) and target is not None and target.open

@@ -10,12 +10,11 @@ from propdesk.dal.tickets import TicketStore
 from propdesk.intake.conversation import IntakeRules, IntakeService
 from propdesk.logic.directory import DirectoryCache
 from propdesk.logic.tickets import TicketService
-from propdesk.ports.workflow import send_step_result
 
 
 def intake_service(tickets_table: str, directory_table: str, rules: IntakeRules) -> IntakeService:
     cache = DirectoryCache(DirectoryStore(directory_table))
-    service = TicketService(TicketStore(tickets_table), cache.store, cache, send_step_result)
+    service = TicketService(TicketStore(tickets_table), cache.store, cache)
     return IntakeService(service, rules)
 
 

@@ -326,8 +326,6 @@ def apply(
     )
     if t.status in FINAL_STATUSES:
         t.closed_at = now
-        t.task_token = None
-        t.awaiting = []
     elif row.action is Action.REOPEN:
         t.closed_at = None
     t.updated_at = now

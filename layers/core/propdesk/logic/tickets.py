@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,7 @@ from propdesk import clock, lifecycle
 from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import Page, TicketStore, combine, kind_filter, status_filter
-from propdesk.errors import ConcurrentUpdate, InvalidRequest, NotFound, StepNotAwaited
+from propdesk.errors import ConcurrentUpdate, InvalidRequest, NotFound
 from propdesk.logic import actions, assignees, commands, limits
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.directory import Property, Resident, Unit
@@ -21,7 +20,9 @@ from propdesk.models.enums import Action, Channel, Role, Status, TicketKind
 from propdesk.models.ticket import Ticket, TicketEvent
 from propdesk.numbering import format_number, local_day, new_ticket_id
 
-StepSender = Callable[[str, dict[str, Any], str], None]
+# A person's write that lost only to the workflow's own writes (a timer, a stored step) is decided again on
+# what the workflow wrote; each retry needs a new workflow write in between, so a few always suffice.
+WRITE_ATTEMPTS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,10 @@ class TicketService:
         tickets: TicketStore,
         directory: DirectoryStore,
         cache: DirectoryCache,
-        send_step: StepSender | None = None,
     ) -> None:
         self.tickets = tickets
         self.directory = directory
         self.cache = cache
-        self.send_step = send_step
 
     # ---- create -------------------------------------------------------------
 
@@ -231,25 +230,21 @@ class TicketService:
     # ---- act ----------------------------------------------------------------
 
     def act(self, principal: Principal, ticket_id: str, action: Action, payload: BaseModel) -> Ticket:
-        """Apply one lifecycle action: read, check the table, answer the workflow, write once."""
+        """Apply one lifecycle action and commit it with its audit event in one transaction.
+
+        Nothing else is called: the workflow learns of the committed change from the table's stream.
+        """
         ticket = self.get(principal, ticket_id)
-        step_answered = False
-        for _attempt in range(3):
-            updated, event = self._decide(principal, ticket, action, payload, check_step=not step_answered)
-            if not step_answered and ticket.task_token and action in ticket.awaiting and self.send_step:
-                prop = self.cache.property(ticket.property_id)
-                self.send_step(ticket.task_token, _step_output(updated, action, principal, event, prop), action.value)
-                step_answered = True
-                # The token is spent: the workflow stores its next step's token itself.
-                updated = updated.model_copy(update={"task_token": None, "awaiting": []})
+        for _attempt in range(WRITE_ATTEMPTS):
+            updated, event = self._decide(principal, ticket, action, payload)
             try:
                 return self.tickets.update(updated, [event])
             except ConcurrentUpdate:
-                if not step_answered:
-                    raise
-                # The workflow already moved on; our record of the step must still land.
-                ticket = self.get(principal, ticket_id)
-        raise ConcurrentUpdate(f"ticket {ticket_id} is changing too fast; try again")
+                fresh = self.get(principal, ticket_id)
+                if fresh.person_version != ticket.person_version:
+                    raise _another_person_acted(ticket, fresh) from None
+                ticket = fresh  # only the workflow wrote meanwhile
+        raise ConcurrentUpdate(f"ticket {ticket_id} is being updated by its workflow; try again")
 
     def identify(self, principal: Principal, ticket_id: str, request: commands.IdentifyInput) -> Ticket:
         """The desk names an unknown SMS sender: the resident (and so the unit), or a unit and a name."""
@@ -284,16 +279,10 @@ class TicketService:
         return self.act(principal, ticket_id, Action.ATTACH, payload)
 
     def _decide(
-        self, principal: Principal, ticket: Ticket, action: Action, payload: BaseModel, check_step: bool
+        self, principal: Principal, ticket: Ticket, action: Action, payload: BaseModel
     ) -> tuple[Ticket, TicketEvent]:
         prop = self.cache.property(ticket.property_id)
         row = lifecycle.transition_for(ticket, action, principal.role, prop.settings.callback_all)
-        if check_step and action.value in ticket.expired_steps and action not in ticket.awaiting:
-            raise StepNotAwaited(
-                f"the {action.value} step timed out at {ticket.expired_steps[action.value].isoformat()}"
-                " and was escalated; nothing was changed",
-                details=[{"field": "action", "problem": "step timed out"}],
-            )
         field_worker = principal.role in (Role.TECHNICIAN, Role.CONTRACTOR)
         if field_worker and action in _ASSIGNEE_ONLY and ticket.assignee_id != principal.user_id:
             raise NotFound(f"ticket {ticket.id} not found")
@@ -301,6 +290,8 @@ class TicketService:
         now = clock.now()
         limits.check_action(prop, ticket, action, now)
         updated, data, note = actions.apply(ticket, row, payload, principal, prop, now)
+        updated.person_version = ticket.person_version + 1
+        updated.last_action, updated.last_action_at = action.value, now
         event = TicketEvent(
             ticket_id=ticket.id,
             at=now,
@@ -318,26 +309,20 @@ class TicketService:
 _ASSIGNEE_ONLY = frozenset({Action.ACCEPT, Action.ARRIVE, Action.START, Action.COMPLETE, Action.QUOTE})
 
 
-def _step_output(
-    ticket: Ticket, action: Action, principal: Principal, event: TicketEvent, prop: Property
-) -> dict[str, Any]:
-    """What the workflow learns when a human step is answered, with the step it waits for next."""
-    from propdesk.workflow.plan import next_step  # the step table; only answering a step needs it
-
-    return {
-        "action": action.value,
-        "actor": principal.user_id,
-        "role": principal.role.value,
-        "at": event.at.isoformat(),
-        "status": ticket.status.value,
-        "paid": ticket.paid,
-        "kind": ticket.kind.value,
-        "area": ticket.area.value,
-        "callback_required": bool(event.data.get("callback_required", False)),
-        "appointment_at": ticket.appointment_at.isoformat() if ticket.appointment_at else None,
-        "data": event.data,
-        "next": next_step(ticket, prop, event.at).model_dump(mode="json"),
-    }
+def _another_person_acted(had: Ticket, current: Ticket) -> ConcurrentUpdate:
+    """The one meaning of a 409 concurrent_update: another action landed between this one's read and write."""
+    return ConcurrentUpdate(
+        f"ticket {had.id} was changed by another action (version {had.version} -> {current.version});"
+        " read it again and retry",
+        details=[
+            {
+                "field": "version",
+                "problem": "changed by another action since it was read",
+                "had": had.version,
+                "current": current.version,
+            }
+        ],
+    )
 
 
 __all__ = ["ListQuery", "Page", "Property", "TicketService"]

@@ -10,7 +10,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunc
 from propdesk.models.common import Cents, Id, Quantity
 from propdesk.models.enums import (
     FINAL_STATUSES,
-    Action,
     Area,
     Channel,
     Department,
@@ -112,10 +111,11 @@ class Ticket(BaseModel):
     urge_count: int = 0
     coordination_opened_at: AwareDatetime | None = None
     coordination_failed_plans: int = 0
-    task_token: str | None = None
-    awaiting: list[Action] = Field(default_factory=list)  # what the workflow's current step accepts
-    expired_steps: dict[str, AwareDatetime] = Field(default_factory=dict)  # step action -> when it timed out
-    workflow: str | None = None
+    # Bumped by every action taken through the lifecycle (people, intake, the sweep), never by the workflow's
+    # own writes: a person's write is refused only when this moved since it was read.
+    person_version: int = 0
+    last_action: str | None = None  # the action of that change, which the stream tells the workflow about
+    last_action_at: AwareDatetime | None = None
     created_by: str
     # Set when a call-centre agent recorded the order (its first response is accept & inspect, whatever
     # the channel); other recorders are in the audit trail. Left out of the stored document when unset.

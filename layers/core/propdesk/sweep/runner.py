@@ -11,7 +11,7 @@ from datetime import datetime
 from propdesk import access
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
-from propdesk.errors import ActionNotAllowed, ConcurrentUpdate, StepNotAwaited
+from propdesk.errors import ActionNotAllowed, ConcurrentUpdate
 from propdesk.logic import commands
 from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property, Staff
@@ -133,7 +133,7 @@ class SweepRunner:
                 # A redone page after a crash: the sheet exists, the resident's notice may not have left.
                 self._tell_coordination(ticket, as_of)
                 counts["coordination_retold"] += 1
-        except (ActionNotAllowed, ConcurrentUpdate, StepNotAwaited) as err:
+        except (ActionNotAllowed, ConcurrentUpdate) as err:
             # Someone acted on the ticket between our read and our write; tomorrow's sweep sees the result.
             log.info("sweep skipped a changing ticket", extra={"ticket_id": ticket.id, "reason": str(err)})
             counts["skipped_changing"] += 1

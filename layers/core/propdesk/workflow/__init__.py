@@ -2,7 +2,8 @@
 
 Every ticket runs one Standard execution of statemachines/ticket.asl.json. The machine is a loop of
 one waiting step (a `.waitForTaskToken` task whose timeout is the next timer) and one timer task;
-the domain here decides which step comes next, so each human step costs one state transition.
+the domain here decides which step comes next, so each human step costs one state transition. The
+ticket is committed first; the workflow follows its committed changes from the table's stream.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 
 from propdesk.models.ticket import Ticket
 from propdesk.workflow.plan import AUTO_CLOSE, END, Fire, Step, next_step
-from propdesk.workflow.service import StaleTicket, TicketFinished, WorkflowService, needs_workflow
+from propdesk.workflow.service import TicketFinished, WorkflowService, needs_workflow
 
 
 def ensure_started(ticket: Ticket, state_machine_arn: str | None = None) -> str | None:
@@ -32,7 +33,6 @@ __all__ = [
     "AUTO_CLOSE",
     "END",
     "Fire",
-    "StaleTicket",
     "Step",
     "TicketFinished",
     "WorkflowService",

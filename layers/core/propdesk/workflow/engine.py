@@ -1,4 +1,4 @@
-"""The Step Functions calls of the workflow: start an execution, end one, look one up.
+"""The Step Functions calls of the workflow: start an execution, answer or end its waiting step, look one up.
 
 Clients are built on first use; the state machine comes from TICKET_WORKFLOW_ARN unless given.
 """
@@ -50,6 +50,18 @@ def status(execution: str) -> str | None:
         return str(client.describe_execution(executionArn=execution)["status"])
     except client.exceptions.ExecutionDoesNotExist:
         return None
+
+
+def answer_step(token: str, output: dict[str, Any]) -> bool:
+    """Complete a waiting step with the next plan; False when that step was no longer waiting (a stale token)."""
+    client = _client()
+    try:
+        client.send_task_success(taskToken=token, output=json.dumps(output, default=str))
+    except client.exceptions.ClientError as err:
+        if err.response.get("Error", {}).get("Code", "") in _GONE:
+            return False
+        raise
+    return True
 
 
 def fail_step(token: str, error: str, cause: str) -> bool:

@@ -1,18 +1,23 @@
-"""The workflow's use cases: store a waiting step on its ticket, run a fired timer, start and end executions.
+"""The workflow's use cases. The ticket item is the one truth; the workflow follows its committed changes.
 
-The step function calls `await_step` and `on_timer`; the stream function calls `on_ticket_change`;
-the end-of-day sweep may call `ensure_started` for any open ticket.
+- the stream (`on_ticket_change`) sees every committed ticket change. It starts a new ticket's workflow and,
+  for a change made by an action, tells the people who act next and answers the waiting step with the plan
+  computed from the committed ticket;
+- the step function stores each waiting step's task token in the ticket's own WORKFLOW item (`await_step`),
+  unless a newer change was seen since its plan was made, in which case it re-plans at once; and it runs
+  the fired timers (`on_timer`);
+- the end-of-day sweep calls `ensure_started`, which also catches up a step that missed a change.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from propdesk import clock, lifecycle, sla
 from propdesk.access import SYSTEM
-from propdesk.dal.tickets import TicketStore
+from propdesk.dal.tickets import TicketStore, WorkflowRecord
 from propdesk.errors import ActionNotAllowed, ConcurrentUpdate, NotFound
 from propdesk.logic import actions
 from propdesk.logic import commands as c
@@ -24,9 +29,7 @@ from propdesk.workflow import engine
 from propdesk.workflow.plan import AUTO_CLOSE, END, RECURRING, Step, next_step
 from propdesk.workflow.timers import WORKFLOW_ACTOR, fire, notice_for
 
-WRITE_ATTEMPTS = 5
-STALE_READS = 10  # the API answers the step before its own write lands; give that write a moment
-STALE_PAUSE = 0.05
+WRITE_ATTEMPTS = 5  # optimistic-lock retries of the workflow's own writes against people's actions
 
 Publisher = Callable[[Sequence[Notice]], int]
 PropertyLookup = Callable[[str], Property]
@@ -36,15 +39,7 @@ class TicketFinished(Exception):
     """The ticket is closed, voided or invalid: the execution ends (caught by the state machine)."""
 
 
-class StaleTicket(Exception):
-    """The ticket does not yet show the answer the workflow received; the state machine retries."""
-
-
-class Replan(Exception):
-    """The ticket moved on before its step was stored (an action landed between two steps): plan again."""
-
-
-# The answer that opened a step -> who is told (level 0: the people who act next).
+# The action of a committed change -> who is told (level 0: the people who act next).
 _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
     Action.DISPATCH.value: [(NoticeKind.DISPATCHED, [Audience.ASSIGNEE])],
     Action.BOOK_APPOINTMENT.value: [(NoticeKind.APPOINTMENT_BOOKED, [Audience.RESIDENT, Audience.ASSIGNEE])],
@@ -97,43 +92,36 @@ class WorkflowService:
 
     # ---- the steps -------------------------------------------------------------------
 
-    def await_step(
-        self, ticket_id: str, token: str, execution: str, step: Step, answer: str | None, answered_at: datetime | None
-    ) -> None:
-        """Record on the ticket that the workflow now waits for `step` with this task token."""
+    def await_step(self, ticket_id: str, token: str, execution: str, step: Step, version: int) -> bool:
+        """Wait for `step`, planned from ticket version `version`: store its token; False when the ticket
+        changed since the plan was made and the step was answered with a new plan instead."""
         if step.name == END:
             raise TicketFinished(f"ticket {ticket_id} is finished")
+        ticket = self._get(ticket_id)
+        if not ticket.is_open:
+            raise TicketFinished(f"ticket {ticket_id} is {ticket.status.value}")
+        prop = self.properties(ticket.property_id)
         if step.name == AUTO_CLOSE:
-            self._auto_close(ticket_id)
-            raise TicketFinished(f"ticket {ticket_id} closed by the workflow")
-        notices: list[Notice] = []
-        for _attempt in range(WRITE_ATTEMPTS):
-            ticket = self._get(ticket_id)
-            if not ticket.is_open:
-                raise TicketFinished(f"ticket {ticket_id} is {ticket.status.value}")
-            # The plan came from the ticket as the starter, the timer or the answering API saw it; an action
-            # that landed since, with no step waiting to hear it, changes the step. After an answer, only a
-            # write newer than the answer counts: an older ticket is the API's own write still on its way.
-            if answered_at is None or ticket.updated_at > answered_at:
-                current = next_step(ticket, self.properties(ticket.property_id), clock.now()).name
-                if current != step.name:
-                    raise Replan(f"ticket {ticket_id} moved on to {current} before {step.name} was stored")
-            updated = _with_step(ticket, token, execution, step)
-            notices = self._answer_notices(updated, step, answer, answered_at)
-            try:
-                self.tickets.update(updated, [])
-                break
-            except ConcurrentUpdate:
-                continue
-        else:
-            raise ConcurrentUpdate(f"ticket {ticket_id} kept changing while its step was stored")
-        self._tell(notices)
+            if self._auto_close(ticket, prop):
+                raise TicketFinished(f"ticket {ticket_id} closed by the workflow")
+            fresh = self._get(ticket_id)
+            if next_step(fresh, prop, clock.now()).name == AUTO_CLOSE:
+                # The step table and the lifecycle disagree: fail loudly rather than re-plan forever.
+                raise ActionNotAllowed(f"ticket {ticket_id} is planned to close but the system may not close it")
+            return self._replan(token, fresh, prop, step)
+        if not self.tickets.store_step(ticket_id, execution, token, version, step.model_dump(mode="json")):
+            # The stream passed on a newer change while this step was planned; its answer found no token
+            # (or an older one), so this step answers itself with the plan of the ticket as it now stands.
+            return self._replan(token, self._get(ticket_id), prop, step)
+        if step.starts or step.stops:
+            self._write_targets(ticket, step)
+        return True
 
-    def on_timer(self, ticket_id: str, step: Step, replan: bool = False) -> Step:
-        """The step timed out (or must be re-planned): run its due fires and return the step to wait for next."""
+    def on_timer(self, ticket_id: str, step: Step) -> tuple[Step, int]:
+        """The step timed out: run its due fires; the step to wait for next and the version it was planned from."""
         now = clock.now()
         # A timer fires at its due instant; a late-running function still records it there.
-        at = now if replan else max([now, *[f.at for f in step.fires[:1]]])
+        at = max([now, *[f.at for f in step.fires[:1]]])
         for _attempt in range(WRITE_ATTEMPTS):
             ticket = self._get(ticket_id)
             prop = self.properties(ticket.property_id)
@@ -141,7 +129,7 @@ class WorkflowService:
             if not outcome.changed:
                 break
             try:
-                self.tickets.update(outcome.ticket, outcome.events)
+                outcome.ticket = self.tickets.update(outcome.ticket, outcome.events)
                 break
             except ConcurrentUpdate:
                 continue
@@ -153,32 +141,48 @@ class WorkflowService:
         following = next_step(outcome.ticket, prop, at, step, fired_at=at)
         if following.restart:
             self._continue_as_new(outcome.ticket, following)
-        return following
+        return following, outcome.ticket.version
 
     def _continue_as_new(self, ticket: Ticket, step: Step) -> None:
         """Go on in a new execution with the same plan, and end this one: a sheet open for weeks keeps every
         reminder while each execution's history stays bounded. Stays in this one if the new cannot start."""
-        if not ticket.workflow:
+        record = self.tickets.workflow(ticket.id)
+        if record is None or not record.execution:
             return
         fresh = step.model_copy(update={"timer_runs": 0, "restart": False})
-        payload = {"ticket_id": ticket.id, "step": {"plan": fresh.model_dump(mode="json"), "answer": "continue"}}
+        plan = {"plan": fresh.model_dump(mode="json"), "answer": "continue", "version": ticket.version}
         name = f"{ticket.id}-c{ticket.version}"
-        if engine.start(engine.state_machine_of(ticket.workflow), name, payload) is not None:
+        if engine.start(engine.state_machine_of(record.execution), name, {"ticket_id": ticket.id, "step": plan}):
             raise TicketFinished(f"ticket {ticket.id} continues in execution {name}")
 
-    def _auto_close(self, ticket_id: str) -> None:
-        """Close as the system (signed off without a callback due, callback recorded, quick task)."""
-        for attempt in range(STALE_READS):
-            ticket = self._get(ticket_id)
-            if not ticket.is_open:
+    def _replan(self, token: str, ticket: Ticket, prop: Property, step: Step) -> bool:
+        if not ticket.is_open:
+            raise TicketFinished(f"ticket {ticket.id} is {ticket.status.value}")
+        engine.answer_step(token, _answer(ticket, next_step(ticket, prop, clock.now(), step), action=None))
+        return False
+
+    def _write_targets(self, ticket: Ticket, step: Step) -> None:
+        """Start the targets the step runs and stop the reminders it ends: a write of the workflow's own,
+        which leaves `person_version` alone, so no person's action is refused for it."""
+        for _attempt in range(WRITE_ATTEMPTS):
+            updated = _with_targets(ticket, step)
+            if updated.sla == ticket.sla:
                 return
-            prop = self.properties(ticket.property_id)
+            try:
+                self.tickets.update(updated, [])
+                return
+            except ConcurrentUpdate:
+                ticket = self._get(ticket.id)
+        raise ConcurrentUpdate(f"ticket {ticket.id} kept changing while its targets were started")
+
+    def _auto_close(self, ticket: Ticket, prop: Property) -> bool:
+        """Close as the system (signed off without a callback due, callback recorded, quick task); False when
+        the ticket is no longer closable (an action moved it on since the plan)."""
+        for _attempt in range(WRITE_ATTEMPTS):
             try:
                 row = lifecycle.transition_for(ticket, Action.CLOSE, SYSTEM.role, prop.settings.callback_all)
             except ActionNotAllowed:
-                # The answer that made the ticket closable is still being written by the API.
-                time.sleep(STALE_PAUSE * (attempt + 1))
-                continue
+                return False
             now = clock.now()
             updated, data, note = actions.apply(
                 ticket, row, c.CloseInput(reason="closed by the workflow"), SYSTEM, prop, now
@@ -196,17 +200,77 @@ class WorkflowService:
             )
             try:
                 self.tickets.update(updated, [event])
-                return
+                return True
             except ConcurrentUpdate:
-                continue
-        raise StaleTicket(f"ticket {ticket_id} cannot be closed by the workflow yet")
+                ticket = self._get(ticket.id)
+                if not ticket.is_open:
+                    return True
+        raise ConcurrentUpdate(f"ticket {ticket.id} kept changing while the workflow closed it")
 
-    def _answer_notices(
-        self, ticket: Ticket, step: Step, answer: str | None, answered_at: datetime | None
-    ) -> list[Notice]:
-        if not answer:
+    # ---- following the ticket's committed changes (the stream) ------------------------------
+
+    def on_ticket_change(self, old: Ticket | None, new: Ticket | None, reason: str | None = None) -> str | None:
+        """A stream record: start a new (or newly identified, reopened) ticket's workflow; pass an action's
+        change on to its waiting step, or end the workflow of a ticket an action finished."""
+        if new is None:
+            return None
+        if needs_workflow(new) and (old is None or not needs_workflow(old)):
+            return self.ensure_started(new) or "already_started"
+        if old is not None and old.is_open and not new.is_open:
+            ending = self._ending_event(new)
+            if ending is not None:
+                self._tell(ending_notices(new, ending))
+        if old is None or new.person_version <= old.person_version:
+            return None  # the workflow's own write: it planned from it already
+        self._tell(self._answer_notices(new))
+        record = self.tickets.see(new.id, new.version)
+        if record is None:
+            return "superseded"  # a newer change was passed on already, with the newer plan
+        if not new.is_open:
+            return self._end(record, new, reason) if old.is_open else None
+        return self._follow(record, new)
+
+    def _follow(self, record: WorkflowRecord, ticket: Ticket) -> str:
+        """Answer the waiting step with the plan of `ticket` unless that step was planned from it already."""
+        if record.token is None or record.version >= ticket.version:
+            return "in_step"  # the step waiting, or the one being planned, saw this change (or a newer one)
+        prop = self.properties(ticket.property_id)
+        previous = Step.model_validate(record.step) if record.step else None
+        plan = next_step(ticket, prop, clock.now(), previous)
+        if previous is not None and _same_wait(plan, previous):
+            self.tickets.advance(ticket.id, record.token, ticket.version)  # a comment, an urge: keep waiting
+            return "step_holds"
+        if engine.answer_step(record.token, _answer(ticket, plan, ticket.last_action)):
+            return "answered"
+        # Not waiting (a timer runs, or a step is being stored): that step re-plans when it finds this change.
+        return "stale_token"
+
+    def _end(self, record: WorkflowRecord, ticket: Ticket, reason: str | None) -> str:
+        error = "TicketVoided" if ticket.status is Status.VOIDED else "TicketClosed"
+        if record.token is None:
+            return error  # no step waits yet; the next one finds the ticket finished
+        cause = f"{ticket.status.value}: {reason or ticket.invalid_reason or self._ending_reason(ticket)}"
+        if engine.fail_step(record.token, error, cause):
+            self.tickets.add_timeline(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    at=ticket.updated_at,
+                    actor_id=WORKFLOW_ACTOR,
+                    actor_role=SYSTEM.role,
+                    action="workflow_ended",
+                    note=cause,
+                    data={"error": error, "execution": record.execution},
+                ),
+                suffix="workflow_ended",
+            )
+        return error
+
+    def _answer_notices(self, ticket: Ticket) -> list[Notice]:
+        """Who is told of the action that made this change (`answer_notices`), for the step it leads to."""
+        answer, at = ticket.last_action, ticket.last_action_at
+        if not answer or at is None:
             return []
-        at = answered_at or step.since
+        step = next_step(ticket, self.properties(ticket.property_id), at)
         notices = answer_notices(ticket, step, answer, at)
         if answer == Action.BOOK_APPOINTMENT.value and ticket.coordination_opened_at is not None:
             notices.extend(self._failed_plans(ticket, at))
@@ -221,7 +285,6 @@ class WorkflowService:
         }
         attempts.add(at)
         failed = sorted(attempts)[:-1]
-        ticket.coordination_failed_plans = len(failed)
         if not sla.joint_meeting_needed(failed):
             return []
         return [
@@ -261,50 +324,30 @@ class WorkflowService:
             raise NotFound(f"ticket {ticket_id} not found")
         return ticket
 
-    # ---- starting and ending executions -------------------------------------------------
+    # ---- starting executions, and catching up -----------------------------------------
 
     def ensure_started(self, ticket: Ticket, state_machine_arn: str | None = None) -> str | None:
         """Start the ticket's execution unless one runs; the new execution's ARN, or None when nothing started
-        (already running, started by someone else meanwhile, or the ticket needs no workflow)."""
+        (already running, started by someone else meanwhile, or the ticket needs no workflow). A running one
+        whose waiting step missed a change (a stream record lost for good) is answered with the current plan."""
         arn = engine.workflow_arn(state_machine_arn)
         if arn is None or not needs_workflow(ticket):
             return None
-        name = ticket.id
-        if ticket.workflow:
-            if engine.status(ticket.workflow) == "RUNNING":
+        record = self.tickets.workflow(ticket.id)
+        if record is not None and record.execution:
+            if engine.status(record.execution) == "RUNNING":
+                self._follow(record, ticket)
                 return None
-            name = f"{ticket.id}-v{ticket.version}"  # reopened, or its execution died: a new life
-        prop = self.properties(ticket.property_id)
-        step = next_step(ticket, prop, clock.now())
-        payload = {"ticket_id": ticket.id, "step": {"plan": step.model_dump(mode="json"), "answer": "start"}}
-        return engine.start(arn, name, payload)
+            return self._start(arn, f"{ticket.id}-v{ticket.version}", ticket)  # reopened, or its execution died
+        started = self._start(arn, ticket.id, ticket)
+        if started is None and engine.status(_execution_arn(arn, ticket.id)) not in ("RUNNING", None):
+            return self._start(arn, f"{ticket.id}-v{ticket.version}", ticket)  # died before its first step
+        return started
 
-    def on_ticket_change(self, old: Ticket | None, new: Ticket | None, reason: str | None = None) -> str | None:
-        """A stream record: start the workflow of a new (or newly identified, reopened) ticket, end a finished one."""
-        if new is not None and needs_workflow(new) and (old is None or not needs_workflow(old)):
-            return self.ensure_started(new) or "already_started"
-        if old is not None and new is not None and old.is_open and not new.is_open:
-            ending = self._ending_event(new)
-            if ending is not None:
-                self._tell(ending_notices(new, ending))
-        if old is not None and old.task_token and new is not None and not new.is_open and old.is_open:
-            error = "TicketVoided" if new.status is Status.VOIDED else "TicketClosed"
-            cause = f"{new.status.value}: {reason or new.invalid_reason or self._ending_reason(new)}"
-            if engine.fail_step(old.task_token, error, cause):
-                self.tickets.add_timeline(
-                    TicketEvent(
-                        ticket_id=new.id,
-                        at=new.updated_at,
-                        actor_id=WORKFLOW_ACTOR,
-                        actor_role=SYSTEM.role,
-                        action="workflow_ended",
-                        note=cause,
-                        data={"error": error, "execution": new.workflow},
-                    ),
-                    suffix="workflow_ended",
-                )
-            return error
-        return None
+    def _start(self, arn: str, name: str, ticket: Ticket) -> str | None:
+        step = next_step(ticket, self.properties(ticket.property_id), clock.now())
+        plan = {"plan": step.model_dump(mode="json"), "answer": "start", "version": ticket.version}
+        return engine.start(arn, name, {"ticket_id": ticket.id, "step": plan})
 
     def _ending_reason(self, ticket: Ticket) -> str:
         """The note of the audit event that ended the ticket (written in the same transaction)."""
@@ -321,16 +364,34 @@ def needs_workflow(ticket: Ticket) -> bool:
     return ticket.is_open and ticket.status is not Status.NEEDS_IDENTIFICATION
 
 
-def _with_step(ticket: Ticket, token: str, execution: str, step: Step) -> Ticket:
-    """The ticket with the step stored: token, awaited actions, targets started; nothing else touched."""
+def _answer(ticket: Ticket, plan: Step, action: str | None) -> dict[str, Any]:
+    """The output of an answered step: the next plan, the ticket version it was planned from, and the action."""
+    at = ticket.last_action_at if action else None
+    return {
+        "action": action,
+        "at": at.isoformat() if at else None,
+        "next": plan.model_dump(mode="json"),
+        "version": ticket.version,
+    }
+
+
+def _same_wait(plan: Step, waiting: Step) -> bool:
+    """Whether the step already waiting is the one planned now: same awaited actions and timers, and no
+    target to start or stop that the waiting step did not (it wrote its own once it was stored)."""
+    return (
+        (plan.name, plan.awaiting, plan.fires) == (waiting.name, waiting.awaiting, waiting.fires)
+        and {s.name for s in plan.starts} <= {s.name for s in waiting.starts}
+        and set(plan.stops) <= set(waiting.stops)
+    )
+
+
+def _execution_arn(state_machine_arn: str, name: str) -> str:
+    return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+
+
+def _with_targets(ticket: Ticket, step: Step) -> Ticket:
+    """The ticket with the step's targets started and its ended reminders stopped; nothing else touched."""
     t = ticket.model_copy(deep=True)
-    t.task_token = token
-    t.awaiting = list(step.awaiting)
-    t.workflow = execution
-    for action in step.awaiting:
-        t.expired_steps.pop(action.value, None)
-    if Action.ARRIVE in step.awaiting:
-        t.expired_steps.pop(Action.ACCEPT.value, None)  # an appointment re-opened the on-site step
     for target in step.starts:
         t.sla.setdefault(target.name, target)
     recurring = {r.value for r in RECURRING}
@@ -341,4 +402,4 @@ def _with_step(ticket: Ticket, token: str, execution: str, step: Step) -> Ticket
     return t
 
 
-__all__ = ["Replan", "StaleTicket", "TicketFinished", "WorkflowService", "needs_workflow"]
+__all__ = ["TicketFinished", "WorkflowService", "needs_workflow"]

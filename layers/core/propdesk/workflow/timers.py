@@ -113,12 +113,6 @@ def _fire_one(out: Outcome, prop: Property, due: Fire, at: datetime) -> None:
         target.breached = True
         target.breach_seconds = max(0, math.ceil((at - due_of(target)).total_seconds()))
         params["breach_seconds"] = target.breach_seconds
-        if timer in (T.ON_SITE.value, T.ACCEPT_INSPECT.value):
-            # The step is over: an accept or arrival now answers 409 until an appointment is booked.
-            expired = [Action.ACCEPT, Action.ARRIVE] if t.status is Status.DISPATCHED else [Action.ARRIVE]
-            for action in expired:
-                t.expired_steps[action.value] = at
-            params["expired"] = [a.value for a in expired]
     elif not _still_due(t, timer):
         return  # the step this reminder or escalation belongs to was answered before the timer ran
 

@@ -1,0 +1,99 @@
+"""Many tickets of every kind driven through their whole lives at once, as phone apps do: no pause, no polling.
+
+Each ticket's people send their next action as soon as the previous one was answered, while every
+ticket's workflow runs on the real state machine and the clock moves on (so on-site timers fire
+meanwhile). Nobody else acts on a ticket while its script runs, so no action may be refused: every
+answer is 200 (201 for a create), every execution ends SUCCEEDED and every audit trail holds exactly
+the actions taken, in order. Counts only: nothing here depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.support.lives import LIVES
+
+pytestmark = pytest.mark.workflow
+
+# 7 x 9 lives = 63 tickets in `make test`; PROPDESK_STRESS_PER_KIND=50 runs 450 (about ten times as long)
+PER_KIND = int(os.environ.get("PROPDESK_STRESS_PER_KIND", "7"))
+CLIENTS = 8
+CLOCK_STEP = timedelta(minutes=2)  # every CLOCK_PAUSE seconds of real time
+CLOCK_PAUSE = 0.2
+CLOCK_SPAN = timedelta(hours=5)  # 10:00 to 15:00: on-site targets fall due, the day's close does not
+
+
+def test_many_tickets_of_every_kind_at_once_are_never_refused_or_lost(flow, world, clock):
+    api_lock = threading.Lock()  # one API sandbox answers one request at a time, as Lambda does
+    answers: Counter[int] = Counter()
+    refusals: list[tuple[str, str, int, Any]] = []
+    taken: dict[str, list[str]] = {}
+    auto_closed: dict[str, bool] = {}
+    record = threading.Lock()
+
+    def call(path: str, who: str, body: Any) -> Any:
+        with api_lock:
+            reply = flow.api.post(path, world[who], body=body)
+        with record:
+            answers[reply.status] += 1
+        return reply
+
+    def live(name: str, n: int) -> str:
+        kind, reporter, actions, closed_by_workflow = LIVES[name]
+        reply = call("/tickets", reporter, {"kind": kind, "description": f"{name} {n}"})
+        assert reply.status == 201, reply.body
+        tid = str(reply.body["id"])
+        done = ["create"]
+        for who, action, body in actions:
+            reply = call(f"/tickets/{tid}/actions/{action}", who, body)
+            if reply.status != 200:
+                with record:
+                    refusals.append((name, action, reply.status, reply.body))
+                break
+            done.append(action)
+        taken[tid] = done
+        auto_closed[tid] = closed_by_workflow
+        return tid
+
+    lives = [(name, n) for n in range(PER_KIND) for name in LIVES]
+    finished = threading.Event()
+
+    def move_the_clock() -> None:
+        end = clock.current + CLOCK_SPAN
+        while not finished.is_set() and clock.current < end:
+            clock.current = clock.current + CLOCK_STEP
+            finished.wait(CLOCK_PAUSE)
+
+    mover = threading.Thread(target=move_the_clock, name="clock")
+    mover.start()
+    try:
+        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+            tids = list(pool.map(lambda life: live(*life), lives))
+    finally:
+        finished.set()
+        mover.join()
+
+    # No action was refused: no 409 (nobody else acted on these tickets), no 404, no 5xx
+    assert refusals == []
+    assert set(answers) == {200, 201}, answers
+    assert len(tids) == PER_KIND * len(LIVES) >= 50
+    # Every workflow ends SUCCEEDED and every trail holds the actions taken, once each, in order
+    timers = 0
+    for tid in tids:
+        assert flow.wait_ended(tid)["status"] == "SUCCEEDED"
+        ticket = flow.ticket(tid)
+        assert not ticket.is_open, (tid, ticket.status)
+        timeline = flow.timeline(tid)
+        timers += sum(1 for e in timeline if e.action == "timer")
+        trail = [e.action for e in timeline if e.action not in ("notice", "timer", "workflow_ended")]
+        expected = taken[tid] + (["close"] if auto_closed[tid] else [])
+        assert trail == expected, (tid, trail)
+    assert timers > 0  # timers fired while people acted
+    print(f"\nSTRESS {len(tids)} tickets, {sum(answers.values())} answers {dict(answers)}, {timers} timers fired")
