@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from propdesk.models.common import Cents, Id, Quantity
 from propdesk.models.enums import (
@@ -135,14 +135,6 @@ class Ticket(BaseModel):
         """The earliest open SLA target: what the queues sort by."""
         due = [t.due_at for t in self.sla.values() if t.open]
         return min(due) if due else None
-
-    @model_serializer(mode="wrap")
-    def _without_unset_recorder(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Every write stores the whole document: a key that says nothing is not paid for on each one.
-        data: dict[str, Any] = handler(self)
-        if data.get("recorded_by") is None:
-            data.pop("recorded_by", None)
-        return data
 
 
 class TicketEvent(BaseModel):
