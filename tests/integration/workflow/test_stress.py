@@ -62,6 +62,10 @@ def test_many_tickets_of_every_kind_at_once_are_never_refused_or_lost(flow, worl
         auto_closed[tid] = closed_by_workflow
         return tid
 
+    # Given a property whose residents may report as many matters an hour as this test lives through
+    prop = flow.api.get("/properties/SUN", world["manager"]).body
+    prop["settings"]["tickets_per_resident_hour"] = 1_000
+    assert flow.api.put("/properties/SUN", world["manager"], body=prop).status == 200
     lives = [(name, n) for n in range(PER_KIND) for name in LIVES]
     finished = threading.Event()
 
@@ -97,3 +101,4 @@ def test_many_tickets_of_every_kind_at_once_are_never_refused_or_lost(flow, worl
         assert trail == expected, (tid, trail)
     assert timers > 0  # timers fired while people acted
     print(f"\nSTRESS {len(tids)} tickets, {sum(answers.values())} answers {dict(answers)}, {timers} timers fired")
+
