@@ -101,4 +101,3 @@ def test_many_tickets_of_every_kind_at_once_are_never_refused_or_lost(flow, worl
         assert trail == expected, (tid, trail)
     assert timers > 0  # timers fired while people acted
     print(f"\nSTRESS {len(tids)} tickets, {sum(answers.values())} answers {dict(answers)}, {timers} timers fired")
-
