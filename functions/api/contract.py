@@ -43,6 +43,21 @@ GATEWAY_ERROR_SCHEMA: dict[str, Any] = {
     "properties": {"message": {"type": "string", "examples": ["Unauthorized", "Too Many Requests"]}},
 }
 _GATEWAY_ERRORS = {401: "No valid bearer token (answered by API Gateway)", 429: "Throttled (answered by API Gateway)"}
+GATEWAY_REF = {"$ref": "#/components/schemas/GatewayError"}
+
+# Routes that also answer a per-caller limit of the property (logic/limits.py) with 429, Error and Retry-After.
+_LIMITED = {"create_ticket", "create_attachment"}
+_LIMIT_429: dict[str, Any] = {
+    "description": "A per-caller limit of the property is used up (Error, with Retry-After), "
+    "or API Gateway throttled the request (GatewayError)",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the limit frees a unit; sent with the Error body",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": {"anyOf": [ERROR_REF, GATEWAY_REF]}}},
+}
 
 _ERRORS = {
     400: "Malformed JSON or a request the API cannot take as it is",
@@ -155,10 +170,9 @@ def refine(schema: OpenAPI) -> OpenAPI:
                     "content": {"application/json": {"schema": ERROR_REF}},
                 }
             for code, text in _GATEWAY_ERRORS.items():
-                responses[str(code)] = {
-                    "description": text,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}},
-                }
+                responses[str(code)] = {"description": text, "content": {"application/json": {"schema": GATEWAY_REF}}}
+            if operation.get("operationId") in _LIMITED:
+                responses["429"] = _LIMIT_429
             sample = _EXAMPLES.get(operation.get("operationId", ""))
             if sample is not None and "requestBody" in operation:
                 operation["requestBody"]["content"]["application/json"]["example"] = sample

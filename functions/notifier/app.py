@@ -12,10 +12,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from notifier_settings import settings
 from propdesk.dal.directory import DirectoryStore
+from propdesk.dal.limits import UsageStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.intake.wiring import Once
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.limits import Limits
 from propdesk.notices import Notice
 from propdesk.notify.cap import DailyCap
 from propdesk.notify.sender import make_sender
@@ -37,6 +39,7 @@ class Sandbox:
             TicketStore(cfg.tickets_table),
             DirectoryCache(DirectoryStore(cfg.directory_table)),
             DailyCap(boto3.client("dynamodb"), cfg.tickets_table),
+            Limits(UsageStore(cfg.tickets_table)),
             make_sender(cfg.sms_provider, cfg.origination_identity),
             send_once=lambda notifier: self.once.wrap(notifier.send, "key", "delivery"),
         )

@@ -26,6 +26,7 @@ ALL_VALUES = {
     "timer": "on_site",
     "reason": "quote_unanswered",
     "days": 7,
+    "satisfaction": 2,
     "answer": "物业费每月2.5元/平方米",
 }
 
@@ -186,6 +187,7 @@ def test_every_notice_the_workflow_raises_carries_the_values_its_template_needs(
         appointment_at=at,
         contractor_deadline=at,
         invalid_reason="业主自行改造",
+        satisfaction=2,
         sla={"desk_reply": SlaTarget(name="desk_reply", started_at=at, due_at=at)},
     )
     raised = [(kind, {"timer": timer}) for timer, (kind, _) in timers._NOTICES.items()]

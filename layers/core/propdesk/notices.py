@@ -50,6 +50,8 @@ class NoticeKind(StrEnum):
     COMPLAINT_INVALID = "complaint_invalid"  # to the call-centre agent who recorded it, with the reason
     WARRANTY_INVALID = "warranty_invalid"  # to the resident: not a warranty matter, with the reason
     REINSPECTION_DUE = "reinspection_due"  # to the warranty engineer: the contractor asks for 复验
+    CALLBACK_REWORK = "callback_rework"  # unsatisfied at the callback: back to the assignee and dispatcher
+    CALLBACK_UNSATISFIED = "callback_unsatisfied"  # a complaint unsatisfied at the callback: to the manager
 
 
 class Audience(StrEnum):
@@ -101,4 +103,6 @@ def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
         values["due_at"] = (reply.due_at + timedelta(seconds=reply.paused_seconds)).isoformat()
     if kind in (NoticeKind.COMPLAINT_INVALID, NoticeKind.WARRANTY_INVALID) and ticket.invalid_reason:
         values["reason"] = ticket.invalid_reason
+    if kind in (NoticeKind.CALLBACK_REWORK, NoticeKind.CALLBACK_UNSATISFIED) and ticket.satisfaction is not None:
+        values["satisfaction"] = ticket.satisfaction
     return values

@@ -139,6 +139,22 @@ def test_the_daily_cap_of_the_property_is_respected(notifier):
     assert cap.used("SUN", "20261123") == 2
 
 
+def test_a_resident_is_sent_at_most_the_property_s_daily_sms_notices(notifier, caplog):
+    store = DirectoryStore("DirectoryTable")
+    prop = store.get(Property, None, "SUN")
+    store.put(prop.model_copy(update={"settings": PropertySettings(sms_per_resident_day=2)}), create=False)
+    zhang, smith = ticket_for("zhang"), ticket_for("smith")
+
+    result = deliver(notifier, *(notice(zhang, n=n) for n in range(3)), notice(smith))
+
+    assert result == {"batchItemFailures": []}  # the notice over the limit does not fail the batch
+    assert sorted(n for n, _ in sms_sent()) == ["+8613800000001", "+8613800000001", "+8613800000002"]
+    skipped = [e for e in timeline(zhang.id) if e["action"] == "notification_skipped"]
+    assert [(e["data"]["recipient"], e["data"]["reason"]) for e in skipped] == [("resident:zhang", "resident_daily")]
+    [line] = [r for r in caplog.records if "daily SMS limit" in r.getMessage()]
+    assert "13800000001" not in str(vars(line))
+
+
 def test_staff_audiences_reach_the_staff_of_the_property(notifier):
     store = DirectoryStore("DirectoryTable")
     dispatcher = store.get(Staff, "SUN", "dispatcher").model_copy(update={"phone": "+8613700000007"})
@@ -177,4 +193,5 @@ def test_dynamodb_requests_per_notice(notifier, ddb_requests):
     ddb_requests.clear()
     deliver(notifier, notice(ticket))
     print("DDB per notice to one resident (cold):", dict(ddb_requests))
-    assert "Scan" not in ddb_requests and sum(ddb_requests.values()) <= 7
+    # The resident's daily allowance is one more conditional UpdateItem next to the property's cap.
+    assert "Scan" not in ddb_requests and sum(ddb_requests.values()) <= 8

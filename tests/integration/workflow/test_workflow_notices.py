@@ -16,6 +16,7 @@ import pytest
 
 from propdesk.dal.directory import DirectoryStore
 from propdesk.models.directory import Staff
+from propdesk.models.enums import Language
 from tests.support import infra
 from tests.support.api import LambdaContext, load_function
 from tests.support.events import sms_sent, sqs_records
@@ -346,3 +347,60 @@ def test_a_warranty_request_outside_the_warranty_is_returned_invalid_with_its_re
             " Please contact the desk with questions.",
         )
     ]
+
+
+def _speaks_english(flow, staff_id: str) -> None:
+    store = DirectoryStore(flow.physical["DirectoryTable"])
+    member = store.get(Staff, "SUN", staff_id)
+    assert member is not None
+    store.put(member.model_copy(update={"language": Language.EN}), create=False)
+
+
+def test_an_unsatisfied_callback_sends_the_repair_back_to_its_technician_and_dispatcher(flow, world, clock, phones):
+    desk, tech = world["desk"], world["tech"]
+    _speaks_english(flow, "dispatcher")
+    tid = flow.create(world["zhang"], description="卫生间漏水")
+    flow.act(tid, desk, "classify", {"paid": False})
+    flow.act(tid, desk, "dispatch", {"assignee_id": "tech", "department": "engineering"})
+    for action in ("accept", "arrive", "start", "complete"):
+        flow.act(tid, tech, action)
+    flow.act(tid, world["zhang"], "sign_off", {"rating": 3})  # not satisfied: the callback is due
+    phones.new()
+    flow.act(tid, desk, "record_callback", {"satisfaction": 2, "notes": "仍有渗水"})
+    number = flow.ticket(tid).number
+
+    assert sorted(phones.new()) == [
+        (PHONES["tech"], f"工单{number}回访业主不满意（评分2分），请返工。"),
+        (PHONES["dispatcher"], f"Ticket {number}: the resident rated the job 2/5 at the callback. Rework it."),
+    ]
+    assert flow.ticket(tid).status == "rework"
+
+
+def test_an_unsatisfied_complaint_callback_tells_the_manager(flow, world, clock, phones):
+    callcentre, desk = world["callcentre"], world["desk"]
+    complaints = []
+    for description in ("楼道卫生", "垃圾清运不及时"):
+        tid = flow.create_for(
+            callcentre, kind="complaint", channel="call_centre", description=description, resident_id="zhang"
+        )
+        flow.act(tid, desk, "classify", {"department": "cleaning"})
+        flow.act(tid, desk, "dispatch", {"department": "cleaning"})
+        flow.act(tid, desk, "resolve_subtask", {"department": "cleaning", "outcome": "done"})
+        complaints.append(tid)
+    first, second = complaints
+    phones.new()
+
+    flow.act(first, desk, "record_callback", {"satisfaction": 3})
+    assert phones.new() == [
+        (PHONES["manager"], f"投诉{flow.ticket(first).number}回访业主不满意（评分3分），已转经理跟进处理。"),
+    ]
+    _speaks_english(flow, "manager")
+    flow.act(second, desk, "record_callback", {"satisfaction": 1})
+    number = flow.ticket(second).number
+    assert phones.new() == [
+        (
+            PHONES["manager"],
+            f"Complaint {number}: the resident rated it 1/5 at the callback; it is yours to follow up.",
+        ),
+    ]
+    assert [flow.ticket(t).status for t in complaints] == ["completed", "completed"]  # open, with the manager

@@ -39,3 +39,7 @@ class UsageStore:
                 return False
             raise
         return True
+
+    def give_back(self, key: str) -> None:
+        """Uncount one use, for a use that did not happen after all."""
+        UsageItem(pk=key, sk=LIMIT_SK).update(actions=[UsageItem.used.add(-1)])

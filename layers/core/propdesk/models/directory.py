@@ -26,6 +26,7 @@ class PropertySettings(BaseModel):
     attachments_per_ticket_day: Count = Field(default=20, ge=1, le=500)
     sms_replies_per_number_hour: Count = Field(default=3, ge=0, le=100)
     sms_replies_per_number_day: Count = Field(default=10, ge=0, le=1_000)
+    sms_per_resident_day: Count = Field(default=20, ge=0, le=1_000)  # notices to one resident
     max_page_size: Count = Field(default=100, ge=1, le=100)  # a larger `limit` is served as this many
 
 

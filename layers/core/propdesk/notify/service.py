@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -12,6 +14,7 @@ from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import NotFound
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.limits import Limits
 from propdesk.models.common import mask_phone
 from propdesk.models.directory import Resident, Staff
 from propdesk.models.enums import Language, Role
@@ -31,6 +34,7 @@ _ROLE_OF: dict[Audience, Role] = {
     Audience.WARRANTY_ENGINEER: Role.WARRANTY_ENGINEER,
 }
 NOTIFIER = "notifier"
+log = logging.getLogger(__name__)
 
 
 def is_e164(phone: str | None) -> bool:
@@ -72,6 +76,7 @@ class Notifier:
         tickets: TicketStore,
         cache: DirectoryCache,
         cap: DailyCap,
+        limits: Limits,
         sender: SmsSender,
         send_once: Callable[[Notifier], SendOnce] | None = None,
     ) -> None:
@@ -79,6 +84,7 @@ class Notifier:
         self.cache = cache
         self.directory: DirectoryStore = cache.store
         self.cap = cap
+        self.limits = limits
         self.sender = sender
         # The handler wraps `send` with its idempotency store; tests may call `send` directly.
         self._send = send_once(self) if send_once else self.send
@@ -126,13 +132,23 @@ class Notifier:
         prop = self.cache.property(d.property_id)
         now = clock.now()
         day = local_day(now, prop.timezone)
+        resident = _resident_key(d)
+        if resident and not self.limits.sms_to_resident(prop, resident, now):
+            # Not sent and not retried: the batch goes on, the timeline says why; no number in the log.
+            log.warning("notice over the resident's daily SMS limit", extra={"notice": d.notice_id, "who": d.who})
+            self._timeline(d.ticket_id, now, "notification_skipped", d, f"limit-{d.key}", reason="resident_daily")
+            return {"status": "skipped", "reason": "resident_daily"}
         if not self.cap.take(d.property_id, day, prop.settings.daily_sms_cap):
+            if resident:
+                self.limits.sms_to_resident_not_sent(prop, resident, now)
             self._timeline(d.ticket_id, now, "notification_skipped", d, f"cap-{d.key}", reason="daily_cap")
             return {"status": "skipped", "reason": "daily_cap"}
         try:
             message_id = self.sender.send(d.phone, d.text)
         except Exception:
             self.cap.give_back(d.property_id, day)
+            if resident:
+                self.limits.sms_to_resident_not_sent(prop, resident, now)
             raise
         self._timeline(d.ticket_id, now, "notified", d, f"sms-{message_id}", message_id=message_id)
         return {"status": "sent", "message_id": message_id, "provider": self.sender.provider}
@@ -207,6 +223,16 @@ class Notifier:
         if ticket.contact_phone:
             return [Recipient("contact", ticket.contact_phone, ticket.language)]
         return []
+
+
+def _resident_key(d: Delivery) -> str | None:
+    """Whose daily SMS allowance a delivery counts against: a resident's, or an unidentified sender's
+    (as a digest, so no phone number is stored in a key); staff notices are not limited."""
+    if d.who.startswith("resident:"):
+        return d.who.removeprefix("resident:")
+    if d.who == "contact":
+        return "contact-" + hashlib.sha256(d.phone.encode()).hexdigest()[:24]
+    return None
 
 
 def _staff(member: Staff) -> Recipient:

@@ -110,6 +110,14 @@ TEMPLATES: dict[NoticeKind, dict[Language, str]] = {
         ZH: "维保工单{number}施工单位已完工，请复验。",
         EN: "Warranty order {number}: the contractor has finished; please re-inspect the work.",
     },
+    K.CALLBACK_REWORK: {
+        ZH: "工单{number}回访业主不满意（评分{satisfaction}分），请返工。",
+        EN: "Ticket {number}: the resident rated the job {satisfaction}/5 at the callback. Rework it.",
+    },
+    K.CALLBACK_UNSATISFIED: {
+        ZH: "投诉{number}回访业主不满意（评分{satisfaction}分），已转经理跟进处理。",
+        EN: "Complaint {number}: the resident rated it {satisfaction}/5 at the callback; it is yours to follow up.",
+    },
 }
 
 # The step a timer chases, as the people told about it call it.

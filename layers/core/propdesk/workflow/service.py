@@ -54,6 +54,11 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
     Action.REINSPECT.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
     Action.REFUSE.value: [(NoticeKind.REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])],
     Action.ESCALATE.value: [(NoticeKind.INQUIRY_ESCALATED, [Audience.MANAGER])],
+    # An unsatisfied callback sends the job back to rework; a complaint stays open with the manager.
+    f"{Action.RECORD_CALLBACK.value}:unsatisfied": [
+        (NoticeKind.CALLBACK_REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])
+    ],
+    f"{Action.RECORD_CALLBACK.value}:unsatisfied:complaint": [(NoticeKind.CALLBACK_UNSATISFIED, [Audience.MANAGER])],
 }
 # The action that ended a ticket (with the answer's outcome) -> who is told why.
 _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
@@ -67,7 +72,10 @@ _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
 
 def answer_notices(ticket: Ticket, step: Step, answer: str, at: datetime) -> list[Notice]:
     """Whom the answer that opened `step` tells; a callback falling due sends the resident the survey (回访)."""
-    told = list(_ON_ANSWER.get(f"{answer}:{ticket.kind.value}", _ON_ANSWER.get(answer, [])))
+    key = (
+        f"{answer}:unsatisfied" if answer == Action.RECORD_CALLBACK.value and lifecycle.unsatisfied(ticket) else answer
+    )
+    told = list(_ON_ANSWER.get(f"{key}:{ticket.kind.value}", _ON_ANSWER.get(key, [])))
     if Action.RECORD_CALLBACK in step.awaiting and answer != Action.RECORD_CALLBACK.value:
         told.append((NoticeKind.CALLBACK_SURVEY, [Audience.RESIDENT]))
     return [notice_for(ticket, kind, audience, at, f"{answer}:{kind.value}") for kind, audience in told]
