@@ -169,7 +169,8 @@ class LocalStack:
             for layer in spec.layer_dirs:
                 if str(layer) not in sys.path:
                     sys.path.append(str(layer))
-        return demo.seed(str(next(iter(tables))))
+        tickets = {spec.environment.get("TICKETS_TABLE") for spec in self.stack.functions.values()} - {None}
+        return demo.seed(str(next(iter(tables))), next(iter(tickets), None))
 
     def _serve_apis(self) -> None:
         port = self.options.port

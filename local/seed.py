@@ -5,11 +5,15 @@ The demo users' subs are stable across runs, so a token printed yesterday still 
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 PROPERTY_ID = "prop-sun"
+# The ticket the samples in events/ name (the notice, the timer step, the accept): the stream sample's new image.
+SAMPLE_TICKET_EVENT = Path(__file__).resolve().parents[1] / "events" / "dynamodb-stream-ticket-created.json"
 _NAMESPACE = uuid.UUID("6f1c3a52-7d0e-4c1b-9a51-2f3e8d7c6b10")
 
 
@@ -66,8 +70,9 @@ def user(key: str) -> DemoUser:
     raise KeyError(f"no demo user {key!r}; known: {', '.join(u.key for u in DEMO_USERS)}")
 
 
-def seed(directory_table: str) -> dict[str, Any]:
-    """Write the demo property into the directory table; the domain layer must be importable."""
+def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, Any]:
+    """Write the demo property into the directory table, and the samples' ticket into the tickets table;
+    the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -121,4 +126,31 @@ def seed(directory_table: str) -> dict[str, Any]:
                 ),
                 create=True,
             )
+    if tickets_table:
+        _put_sample_ticket(directory_table, tickets_table)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
+
+
+def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
+    """The ticket as the stream sample shows it written, then classified and dispatched to the technician by
+    the desk, so that every `invoke --event events/...` finds it and the accept sample is the next step."""
+    import boto3
+
+    from propdesk.access import Principal
+    from propdesk.dal.directory import DirectoryStore
+    from propdesk.dal.tickets import TicketStore
+    from propdesk.logic import commands
+    from propdesk.logic.directory import DirectoryCache
+    from propdesk.logic.tickets import TicketService
+    from propdesk.models.enums import Action, Department, Role
+
+    image = json.loads(SAMPLE_TICKET_EVENT.read_text(encoding="utf-8"))["Records"][0]["dynamodb"]["NewImage"]
+    boto3.client("dynamodb").put_item(TableName=tickets_table, Item=image)
+    directory = DirectoryStore(directory_table)
+    service = TicketService(TicketStore(tickets_table), directory, DirectoryCache(directory))
+    desk = Principal(user("desk").record_id, Role.DESK_AGENT, PROPERTY_ID, department="customer_service")
+    ticket_id = json.loads(image["doc"]["S"])["id"]
+    engineering = Department("engineering")
+    service.act(desk, ticket_id, Action.CLASSIFY, commands.ClassifyInput(paid=False, department=engineering))
+    dispatch = commands.DispatchInput(department=engineering, assignee_id=user("technician").record_id)
+    service.act(desk, ticket_id, Action.DISPATCH, dispatch)

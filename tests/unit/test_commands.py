@@ -78,7 +78,7 @@ def test_staff_request():
         ({"kind": "repair", "channel": "phone", "description": "x"}, ""),  # in-unit needs who or where
         ({"kind": "repair", "channel": "sms", "description": "x", "unit_id": "U1"}, ""),  # SMS is the webhook's
         (
-            {"kind": "repair", "channel": "phone", "description": "x", "unit_id": "U1", "contact_phone": "138"},
+            {"kind": "repair", "channel": "phone", "description": "x", "unit_id": "U1", "contact_phone": "call me"},
             "contact_phone",
         ),
         ({"kind": "repair", "channel": "fax", "description": "x", "unit_id": "U1"}, "channel"),

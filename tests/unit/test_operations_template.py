@@ -97,10 +97,24 @@ def test_every_alarm_notifies_the_alarm_topic_which_emails_the_given_address():
 
 def test_the_dashboard_shows_the_alarmed_figures_and_the_daily_tickets_and_callbacks():
     body = json.dumps(template()["Resources"]["OperationsDashboard"]["Properties"]["DashboardBody"])
-    for figure in ("TicketsCreated", "Action_record_callback", "TimersFired", "SmsDailyCapReached", "ExecutionsFailed"):
+    for figure in ("TicketsCreated", "Action_record_callback", "SmsDailyCapReached", "ExecutionsFailed"):
         assert figure in body
     for function in resources("AWS::Serverless::Function"):
         assert "${" + function + "}" in body
+
+
+def test_the_dashboard_counts_daily_breaches_by_target_from_the_emitted_metric():
+    # The body is !Sub [text, {names}]: the widget JSON is the text, with no ${...} in the breaches widget.
+    text = template()["Resources"]["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"][0]
+    widgets = json.loads(text.replace("${AWS::Region}", "cn-north-1").replace("$default", "default"))["widgets"]
+    searches = [
+        m[0]["expression"]
+        for w in widgets
+        if w["properties"].get("period") == 86400
+        for m in w["properties"]["metrics"]
+        if isinstance(m[0], dict)
+    ]
+    assert "SEARCH('{PropDesk,service,target} MetricName=\"TargetBreached\"', 'Sum', 86400)" in searches
 
 
 @pytest.mark.parametrize("logical_id", ["UserPool", "TicketsTable", "DirectoryTable"])

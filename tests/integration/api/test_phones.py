@@ -40,3 +40,26 @@ def test_a_property_abroad_reads_numbers_in_its_own_country(api, world):
     assert reply.body["phone"] == "+85291234567"
     staff = {"id": "staff-hk", "name": "陈大文", "role": "technician", "phone": "6123 4567"}
     assert api.post("/properties/prop-hk/staff", world["groupmanager"], staff).body["phone"] == "+85261234567"
+
+
+def test_the_contact_number_the_desk_records_on_a_ticket_is_read_in_the_property_country(api, world, clock):
+    from routes.deps import ticket_service
+
+    def stored_contact(reply) -> str | None:
+        """The number on the ticket in the table, where replies and notices are sent."""
+        return ticket_service().tickets.get(reply.body["id"]).contact_phone
+
+    body = {"kind": "repair", "channel": "phone", "description": "漏水", "resident_id": "zhang"}
+    reply = api.post("/properties/SUN/tickets", world["desk"], {**body, "contact_phone": "13800000009"})
+    assert reply.status == 201, reply.body
+    assert stored_contact(reply) == "+8613800000009"
+    spaced = api.post("/properties/SUN/tickets", world["desk"], {**body, "contact_phone": "+86 138 0000 0010"})
+    assert spaced.status == 201 and stored_contact(spaced) == "+8613800000010"
+    refused = api.post("/properties/SUN/tickets", world["desk"], {**body, "contact_phone": "12345"})
+    assert refused.status == 400
+    assert refused.body["details"] == [
+        {
+            "field": "contact_phone",
+            "problem": "not a valid phone number in CN; give it as dialled there or as +<country code><number>",
+        }
+    ]

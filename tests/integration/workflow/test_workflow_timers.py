@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -296,3 +297,23 @@ def test_an_unmet_first_response_still_fires_after_the_day_closed_into_a_coordin
     assert alert["at"].startswith("2026-11-23T13:05")  # 21:05 in Shanghai
     ticket = flow.ticket(tid)
     assert ticket.sla["on_site"].breached is True and ticket.status == "coordination"
+
+
+def test_a_breach_the_workflow_records_is_counted_for_the_dashboard(flow, world, clock, capsys):
+    tid = _dispatched(flow, world, clock)
+    capsys.readouterr()
+    # When nobody is on site 15 minutes after dispatch
+    clock.advance(minutes=16)
+    flow.wait_notice(tid, "on_site_overdue")
+    flow.idle(tid)
+    # Then one TargetBreached metric names the on-site target, in the namespace the dashboard reads
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"TargetBreached"' in line]
+    assert [(m["TargetBreached"], m["target"], m["service"]) for m in lines] == [([1.0], "on_site", "propdesk")]
+    directives = lines[0]["_aws"]["CloudWatchMetrics"]
+    assert directives == [
+        {
+            "Namespace": "PropDesk",
+            "Dimensions": [["target", "service"]],
+            "Metrics": [{"Name": "TargetBreached", "Unit": "Count"}],
+        }
+    ]

@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
-from propdesk.models.common import Cents, Flag, Id, Instant, LongText, Name, Phone, ShortText
+from propdesk.models.common import Cents, Flag, Id, Instant, LongText, Name, ShortText
 from propdesk.models.enums import Area, Channel, Department, Language, TicketKind
 from propdesk.models.ticket import Materials
+from propdesk.phones import PhoneText
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
@@ -48,7 +49,7 @@ class StaffTicketRequest(_Strict):
     unit_id: Id | None = None
     building_id: Id | None = None
     contact_name: Name | None = None
-    contact_phone: Phone | None = None
+    contact_phone: PhoneText | None = None  # as the caller gave it; E.164 by the property's country once known
     language: Language | None = None
     preferred_time: Instant | None = None
     linked_ticket_id: Id | None = None  # a new matter raised during a callback: the ticket called back

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from propdesk import clock, lifecycle
+from propdesk import clock, lifecycle, phones
 from propdesk.access import Principal
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import Page, TicketStore, combine, kind_filter, status_filter
@@ -87,7 +87,9 @@ class TicketService:
             "preferred_time": request.preferred_time,
             "building_id": request.building_id,
             "contact_name": request.contact_name,
-            "contact_phone": request.contact_phone,
+            "contact_phone": phones.normalise(request.contact_phone, prop.country, "contact_phone")
+            if request.contact_phone
+            else None,
         }
         unit: Unit | None = None
         if request.resident_id:
@@ -101,7 +103,7 @@ class TicketService:
                 resident_id=resident.id,
                 unit_id=resident.unit_id,
                 contact_name=request.contact_name or resident.name,
-                contact_phone=request.contact_phone or resident.phone,
+                contact_phone=fields["contact_phone"] or resident.phone,
                 language=request.language or resident.language,
             )
             unit = self.directory.get(Unit, property_id, resident.unit_id)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
 from propdesk import clock, lifecycle, sla
 from propdesk.access import SYSTEM
 from propdesk.dal.tickets import TicketStore, WorkflowRecord
@@ -33,6 +35,14 @@ WRITE_ATTEMPTS = 5  # optimistic-lock retries of the workflow's own writes again
 
 Publisher = Callable[[Sequence[Notice]], int]
 PropertyLookup = Callable[[str], Property]
+
+
+def _count_breaches(events: Iterable[TicketEvent]) -> None:
+    """One `TargetBreached` metric per target the written fire breached: the dashboard's daily breaches."""
+    for event in events:
+        if event.action == "timer" and "breach_seconds" in event.data:
+            with single_metric(name="TargetBreached", unit=MetricUnit.Count, value=1) as metric:
+                metric.add_dimension(name="target", value=str(event.data["timer"]))
 
 
 class TicketFinished(Exception):
@@ -143,6 +153,7 @@ class WorkflowService:
                 continue
         else:
             raise ConcurrentUpdate(f"ticket {ticket_id} kept changing while its timer ran")
+        _count_breaches(outcome.events)
         self._tell(outcome.notices)
         if not outcome.ticket.is_open:
             raise TicketFinished(f"ticket {ticket_id} is {outcome.ticket.status.value}")
