@@ -93,12 +93,7 @@ class TicketService:
         }
         unit: Unit | None = None
         if request.resident_id:
-            resident = self.directory.get(Resident, property_id, request.resident_id)
-            if resident is None:
-                raise InvalidRequest(
-                    "resident not found in this property",
-                    details=[{"field": "resident_id", "problem": "unknown in this property"}],
-                )
+            resident = self._resident_of(property_id, request.resident_id)
             fields.update(
                 resident_id=resident.id,
                 unit_id=resident.unit_id,
@@ -145,6 +140,16 @@ class TicketService:
         from propdesk.access import SYSTEM
 
         return self._create(SYSTEM, property_id, kind, channel, fields, status=status)
+
+    def _resident_of(self, property_id: str, resident_id: str) -> Resident:
+        """A resident the desk names for a ticket: one of this property's, or a 400 naming the field."""
+        resident = self.directory.get(Resident, property_id, resident_id)
+        if resident is None:
+            raise InvalidRequest(
+                "resident not found in this property",
+                details=[{"field": "resident_id", "problem": "unknown in this property"}],
+            )
+        return resident
 
     def _building_of(self, property_id: str, unit_id: str) -> str | None:
         unit = self.directory.get(Unit, property_id, unit_id)
@@ -253,12 +258,7 @@ class TicketService:
         ticket = self.get(principal, ticket_id)
         found: dict[str, Any] = {"contact_name": request.contact_name, "language": request.language}
         if request.resident_id:
-            resident = self.directory.get(Resident, ticket.property_id, request.resident_id)
-            if resident is None:
-                raise InvalidRequest(
-                    "resident not found in this property",
-                    details=[{"field": "resident_id", "problem": "unknown in this property"}],
-                )
+            resident = self._resident_of(ticket.property_id, request.resident_id)
             found.update(
                 resident_id=resident.id,
                 unit_id=resident.unit_id,
