@@ -12,6 +12,7 @@ from propdesk.settings import FunctionSettings
 class ApiSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
     attachments_bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
     idempotency_seconds: int = Field(default=86_400, ge=60)

@@ -33,7 +33,7 @@ def settings_module(function: str, module: str):
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for variable in ("TICKETS_TABLE", "DIRECTORY_TABLE", "IDEMPOTENCY_TABLE", "NOTICES_QUEUE_URL", "DEFAULT_TIMEZONE"):
+    for variable in ("TICKETS_TABLE", "DIRECTORY_TABLE", "BOOKS_TABLE", "IDEMPOTENCY_TABLE", "NOTICES_QUEUE_URL", "DEFAULT_TIMEZONE"):
         monkeypatch.delenv(variable, raising=False)
     return monkeypatch
 
@@ -44,6 +44,7 @@ def test_the_environment_the_template_gives_is_the_whole_configuration(function,
         "TicketsTable": "tickets",
         "DirectoryTable": "directory",
         "IdempotencyTable": "idempotency",
+        "BooksTable": "books",
         "TicketWorkflow": "arn:aws:states:us-east-1:123456789012:stateMachine:propdesk-ticket-dev",
     }
     environment = function_environment(logical_id, physical)
