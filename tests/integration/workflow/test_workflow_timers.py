@@ -157,6 +157,45 @@ def test_a_thirty_day_coordination_sheet_stays_under_a_thousand_history_events(f
     assert len(events) < 1000
 
 
+def test_a_continued_workflow_is_named_before_its_old_execution_ends(flow, world, clock, monkeypatch):
+    """While the new execution plans its first step, the sweep finds it running and starts no third one."""
+    import threading
+
+    from propdesk.dal.tickets import TicketStore
+    from propdesk.workflow import ensure_started, plan
+
+    monkeypatch.setattr(plan, "RESTART_AFTER_TIMERS", 2)  # the history budget, small enough to reach today
+    released = threading.Event()
+    real_store_step = TicketStore.store_step
+
+    def store_step(self, ticket_id, execution, token, version, step):
+        if execution.rsplit(":", 1)[1].startswith(f"{ticket_id}-c"):
+            released.wait(30)  # the new execution has started and not yet stored its first step
+        return real_store_step(self, ticket_id, execution, token, version, step)
+
+    monkeypatch.setattr(TicketStore, "store_step", store_step)
+    tech = world["tech"]
+    tid = _dispatched(flow, world, clock)
+    flow.act(tid, tech, "accept")
+    flow.act(tid, tech, "arrive")
+    first = flow.execution(tid)
+    # The butler's reports fall due at 14:05 and 18:05: two timer runs, then the workflow continues anew
+    clock.current = sh(23, 18, 6)
+    flow.wait_until("the first execution to hand over", lambda: flow.status(first) == "SUCCEEDED", tid)
+    continued = flow.store.workflow(tid).execution
+    assert continued != first and continued.rsplit(":", 1)[1].startswith(f"{tid}-c")
+    # The sweep's reconciliation in that window finds the new execution running and starts nothing
+    assert ensure_started(flow.ticket(tid)) is None
+    listed = flow.sfn.list_executions(stateMachineArn=flow.state_machine_arn)["executions"]
+    assert sorted(e["name"] for e in listed if e["name"].startswith(tid)) == [tid, continued.rsplit(":", 1)[1]]
+    released.set()
+    flow.wait_until("the new execution's first step", lambda: flow.store.workflow(tid).token, tid)
+    flow.act(tid, tech, "start")
+    flow.act(tid, tech, "complete", {"notes": "换了阀门"})
+    flow.act(tid, world["zhang"], "sign_off", {"rating": 5})
+    assert flow.wait_ended(tid)["executionArn"] == continued
+
+
 def test_a_paused_clock_moves_the_same_day_target_by_the_desk_time_inside_the_pause(flow, world, clock):
     desk, tech = world["desk"], world["tech"]
     tid = _dispatched(flow, world, clock)

@@ -241,6 +241,21 @@ class TicketStore:
             raise
         return True
 
+    def hand_over(self, ticket_id: str, old_execution: str, new_execution: str) -> bool:
+        """Name the execution that continues the ticket's workflow, so that nobody starts another while the
+        new one plans its first step; False when the item already moved on (the new one stored its step)."""
+        item = WorkflowItem(ticket_pk(ticket_id), WORKFLOW_SK)
+        try:
+            item.update(
+                actions=[WorkflowItem.execution.set(new_execution), WorkflowItem.token.remove()],
+                condition=WorkflowItem.execution == old_execution,
+            )
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def advance(self, ticket_id: str, token: str, version: int) -> None:
         """The waiting step's plan still holds at `version` (a comment, an urge): note it, keep waiting."""
         item = WorkflowItem(ticket_pk(ticket_id), WORKFLOW_SK)

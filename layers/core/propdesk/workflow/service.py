@@ -171,7 +171,10 @@ class WorkflowService:
         fresh = step.model_copy(update={"timer_runs": 0, "restart": False})
         plan = {"plan": fresh.model_dump(mode="json"), "answer": "continue", "version": ticket.version}
         name = f"{ticket.id}-c{ticket.version}"
-        if engine.start(engine.state_machine_of(record.execution), name, {"ticket_id": ticket.id, "step": plan}):
+        started = engine.start(engine.state_machine_of(record.execution), name, {"ticket_id": ticket.id, "step": plan})
+        if started:
+            # Before this execution ends: the sweep finds the new one running, not this one ended, and starts none.
+            self.tickets.hand_over(ticket.id, record.execution, started)
             raise TicketFinished(f"ticket {ticket.id} continues in execution {name}")
 
     def _replan(self, token: str, ticket: Ticket, prop: Property, step: Step) -> bool:
