@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 PROPERTY_ID = "prop-sun"
 # The ticket the samples in events/ name (the notice, the timer step, the accept): the stream sample's new image.
@@ -132,8 +134,9 @@ def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, An
 
 
 def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
-    """The ticket as the stream sample shows it written, then classified and dispatched to the technician by
-    the desk, so that every `invoke --event events/...` finds it and the accept sample is the next step."""
+    """The ticket as the stream sample shows it written, then classified, booked for tomorrow morning and
+    dispatched to the technician by the desk, so that every `invoke --event events/...` finds it and the
+    accept sample is the next step."""
     import boto3
 
     from propdesk.access import Principal
@@ -152,5 +155,11 @@ def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
     ticket_id = json.loads(image["doc"]["S"])["id"]
     engineering = Department("engineering")
     service.act(desk, ticket_id, Action.CLASSIFY, commands.ClassifyInput(paid=False, department=engineering))
+    # Booked with the resident for tomorrow 10:00 before dispatch: the appointment meets the on-site target, so
+    # a fresh stack stays quiet (no overdue alert or escalation for a ticket nobody touched) until that hour.
+    zone = ZoneInfo("Asia/Shanghai")
+    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    appointment = commands.AppointmentInput(appointment_at=datetime.combine(tomorrow, time(10), zone))
+    service.act(desk, ticket_id, Action.BOOK_APPOINTMENT, appointment)
     dispatch = commands.DispatchInput(department=engineering, assignee_id=user("technician").record_id)
     service.act(desk, ticket_id, Action.DISPATCH, dispatch)
