@@ -7,6 +7,7 @@ time, and its DynamoDB backend is not safe for concurrent requests; these patche
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -110,6 +111,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
     _label_step_functions_invokes()
     _name_unnamed_executions()
     tolerate_starting_executions()
+    parse_json_paths_once()
     _print_outbound_sms()
 
     def stop() -> None:
@@ -171,9 +173,89 @@ def serialise_dynamodb() -> Callable[[], None]:
 
     call_action._serialised = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    undo_snapshots = _snapshot_touched_items_only()
 
     def undo() -> None:
         DynamoHandler.call_action = original  # type: ignore[method-assign]
+        undo_snapshots()
+
+    return undo
+
+
+def _snapshot_touched_items_only() -> Callable[[], None]:
+    """A transaction's rollback snapshot copies the items it writes, not every item of its tables.
+
+    moto deep-copies each table a transaction names before writing, so every transaction costs the size of
+    the table: a stack with a few hundred tickets spent most of its time copying them. Items that are not
+    written keep their objects; written ones (moto updates an item in place) are copied. Safe only while
+    requests take turns, which serialise_dynamodb guarantees.
+    """
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    backend = models.DynamoDBBackend
+    original = backend.transact_write_items
+    if getattr(original, "_light", False):
+        return _nothing
+    touched = threading.local()
+
+    def light_copy(table: Table) -> Table:
+        snapshot = copy.copy(table)
+        snapshot.items = items = copy.copy(table.items)
+        if table.range_key_attr is not None:
+            for hash_value, by_range in items.items():
+                items[hash_value] = dict(by_range)
+        for hash_value, range_value in getattr(touched, "keys", {}).get(table.name, ()):
+            current = table.get_item(hash_value, range_value)
+            if current is None:
+                continue
+            written: Any = copy.deepcopy(current)
+            if range_value is None:
+                items[hash_value] = written
+            else:
+                items[hash_value][range_value] = written
+        return snapshot
+
+    class _Copy(types.SimpleNamespace):
+        """moto.dynamodb.models' `copy`, except that a table's deep copy is the light snapshot."""
+
+        @staticmethod
+        def deepcopy(value: Any, memo: Any = None) -> Any:
+            if isinstance(value, Table):
+                return light_copy(value)
+            return copy.deepcopy(value, memo)
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        keys: dict[str, list[tuple[Any, Any]]] = {}
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            key = op.get("Key") or op.get("Item") or {}
+            hash_attr, range_attr = table.hash_key_attr, table.range_key_attr
+            if hash_attr not in key or (range_attr is not None and range_attr not in key):
+                continue  # moto refuses it with its own error
+            hash_value = DynamoType(key[hash_attr])
+            range_value = DynamoType(key[range_attr]) if range_attr is not None else None
+            keys.setdefault(table.name, []).append((hash_value, range_value))
+        touched.keys = keys
+        try:
+            original(self, transact_items)
+        finally:
+            touched.keys = {}
+
+    transact_write_items._light = True  # type: ignore[attr-defined]
+    moved = getattr(models, "copy")  # noqa: B009 - the module moto's models imported, not exported
+    setattr(models, "copy", _Copy(copy=copy.copy))  # noqa: B010
+    backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+    def undo() -> None:
+        setattr(models, "copy", moved)  # noqa: B010
+        backend.transact_write_items = original  # type: ignore[method-assign]
 
     return undo
 
@@ -229,6 +311,41 @@ def tolerate_starting_executions() -> Callable[[], None]:
             setattr(backend, name, method)
 
     return undo
+
+
+def parse_json_paths_once() -> Callable[[], None]:
+    """The state-machine engine parses each JSONPath once, one parse at a time; returns the undo.
+
+    moto's engine builds a new PLY parser for every path of every state it runs (a few milliseconds each,
+    most of a state's cost), from many executions' threads at once; a path's parse is a pure function of
+    its text, so it is cached.
+    """
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    modules = (json_path, result_path)  # InputPath/Parameters/OutputPath paths, and ResultPath's
+    originals = [getattr(module, "parse") for module in modules]  # noqa: B009 - imported, not exported
+    if getattr(originals[0], "_cached", False):
+        return _nothing
+    lock = threading.Lock()
+    for module, original in zip(modules, originals, strict=True):
+        setattr(module, "parse", _cached_parse(original, lock))  # noqa: B010
+
+    def undo() -> None:
+        for module, original in zip(modules, originals, strict=True):
+            setattr(module, "parse", original)  # noqa: B010
+
+    return undo
+
+
+def _cached_parse(original: Callable[[str], Any], lock: threading.Lock) -> Callable[[str], Any]:
+    @functools.lru_cache(maxsize=4096)
+    def parse(path: str) -> Any:
+        with lock:
+            return original(path)
+
+    parse._cached = True  # type: ignore[attr-defined]
+    return parse
 
 
 def install_s3_mirror(folder: Path) -> None:

@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 CLIENTS = 8
 ROUNDS = 40
 TABLE = "tickets"
+ROLLBACK_TABLE = "rollback"  # moto's backend outlives each server: a table of its own
 
 
 @pytest.fixture
@@ -130,3 +131,52 @@ def test_concurrent_clients_lose_no_acknowledged_write(moto_endpoint: str) -> No
     assert lost == []
     counter = setup.get_item(TableName=TABLE, Key={"pk": {"S": "COUNTER"}, "sk": {"S": "COUNTER"}})
     assert int(counter["Item"]["seq"]["N"]) == len(counted) == CLIENTS * ROUNDS
+
+
+def test_a_failed_transaction_undoes_its_own_writes_and_no_other(moto_endpoint: str) -> None:
+    """The rollback snapshot holds the items a transaction writes; every other item stays as it stands."""
+    ddb = _client(moto_endpoint)
+    ddb.create_table(
+        TableName=ROLLBACK_TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for pk in ("T1", "T2"):
+        ddb.put_item(TableName=ROLLBACK_TABLE, Item={"pk": {"S": pk}, "sk": {"S": "TICKET"}, "version": {"N": "1"}})
+    # An update that lands, a new item, then a condition that fails: the whole transaction is undone
+    with pytest.raises(ClientError, match="TransactionCanceledException"):
+        ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": ROLLBACK_TABLE,
+                        "Key": {"pk": {"S": "T1"}, "sk": {"S": "TICKET"}},
+                        "UpdateExpression": "SET version = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {"Put": {"TableName": ROLLBACK_TABLE, "Item": {"pk": {"S": "T1"}, "sk": {"S": "EVENT#1"}}}},
+                {
+                    "Put": {
+                        "TableName": ROLLBACK_TABLE,
+                        "Item": {"pk": {"S": "T2"}, "sk": {"S": "TICKET"}, "version": {"N": "9"}},
+                        "ConditionExpression": "version = :nine",
+                        "ExpressionAttributeValues": {":nine": {"N": "9"}},
+                    }
+                },
+            ]
+        )
+    items = ddb.scan(TableName=ROLLBACK_TABLE, ConsistentRead=True)["Items"]
+    assert sorted((i["pk"]["S"], i["sk"]["S"], i["version"]["N"]) for i in items) == [
+        ("T1", "TICKET", "1"),
+        ("T2", "TICKET", "1"),
+    ]
+    # The table still takes writes and transactions after the rollback
+    ddb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": ROLLBACK_TABLE, "Item": {"pk": {"S": "T3"}, "sk": {"S": "TICKET"}}}}]
+    )
+    assert ddb.scan(TableName=ROLLBACK_TABLE, Select="COUNT")["Count"] == 3

@@ -46,7 +46,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.moto_patches import serialise_dynamodb, tolerate_starting_executions
+from local.moto_patches import parse_json_paths_once, serialise_dynamodb, tolerate_starting_executions
 from local.template import Physical
 from propdesk import clock as clock_module
 from propdesk.dal.tickets import TicketStore
@@ -60,6 +60,7 @@ FUNCTIONS = {"WorkflowStepFunction": "workflow", "WorkflowStarterFunction": "wor
 WAIT_SECONDS = 15.0  # the longest any single wait may take before the test fails
 STREAM_ATTEMPTS = 3  # a failed stream batch is delivered again (the template's MaximumRetryAttempts is 5)
 SLACK = timedelta(seconds=1)  # a timeout fires when the clock is within this of its deadline
+CLOCK_TICK = 0.02  # real seconds between a waiting task's looks at the test's clock
 
 
 class WorkflowHarness:
@@ -78,6 +79,7 @@ class WorkflowHarness:
         self.pending = 0
         self.lock = threading.Lock()
         self.closed = threading.Event()
+        self.ticks = threading.Condition()  # ClockEvent waiters: woken when a task is answered
         self.stream_open = threading.Event()
         self.stream_open.set()
         self.errors: list[str] = []
@@ -308,6 +310,8 @@ class WorkflowHarness:
 
     def close(self) -> None:
         self.closed.set()
+        with self.ticks:
+            self.ticks.notify_all()
         self.stream.shutdown(wait=True, cancel_futures=False)
         for page in self.sfn.get_paginator("list_executions").paginate(
             stateMachineArn=self.state_machine_arn, statusFilter="RUNNING"
@@ -459,19 +463,27 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
         return b"delivered"  # truthy: moto forgets the records it handed over
 
     class ClockEvent(threading.Event):
-        """The task-timeout event: its timeout runs on the test's clock (virtual seconds)."""
+        """The task-timeout event: its timeout runs on the test's clock (virtual seconds).
+
+        Waiters sleep on the harness's condition, woken when any task is answered and every CLOCK_TICK to
+        look at the clock: hundreds of waiting executions cost little, where polling each would not."""
+
+        def set(self) -> None:
+            super().set()
+            with harness.ticks:
+                harness.ticks.notify_all()
 
         def wait(self, timeout: float | None = None) -> bool:
             if timeout is None or timeout >= 99_999_999:  # no timeout declared
                 return super().wait(timeout)
             deadline = clock_module.now() + timedelta(seconds=timeout)
-            while not super().wait(0.005):
-                if harness.closed.is_set():
-                    # The test is over and its executions stopped: never time out into a torn-down moto.
-                    return super().wait()
-                if clock_module.now() + SLACK >= deadline:
-                    return self.is_set()
-            return True
+            with harness.ticks:
+                while not self.is_set() and not harness.closed.is_set():
+                    if clock_module.now() + SLACK >= deadline:
+                        return self.is_set()
+                    harness.ticks.wait(CLOCK_TICK)
+            # The test is over and its executions stopped: never time out into a torn-down moto.
+            return super().wait()
 
     # The workflow's threads and the test's API calls use DynamoDB concurrently: as the local runtime does,
     # let moto's DynamoDB answer one request at a time (moto_patches.serialise_dynamodb says why).
@@ -484,6 +496,7 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
     for name in ("_get_executions", "send_task_success", "send_task_failure", "send_task_heartbeat"):
         monkeypatch.setattr(Backend, name, getattr(Backend, name))  # undone after the test
     tolerate_starting_executions()
+    parse_json_paths_once()  # a pure cache: left in place for the tests that follow
 
     real_sleep = time.sleep
     monkeypatch.setattr(models.LambdaFunction, "_invoke_lambda", invoke_lambda)
