@@ -9,6 +9,8 @@ import { Field } from "./ui";
 const DEPARTMENTS = ["engineering", "cleaning", "greening", "security", "customer_service"] as const;
 // Actions that need nothing but a click; every other one opens its small form.
 const AT_ONCE = new Set(["accept", "arrive", "start", "approve_quote", "reject_quote", "consent", "reinspect", "urge"]);
+// Taken elsewhere: photos go with the report or the completion; comments and identification are not on this panel.
+const ELSEWHERE = new Set(["attach", "comment", "identify"]);
 const REASONED = new Set(["pause", "resume", "refuse", "void", "reopen", "mark_invalid"]);
 
 interface Material {
@@ -23,7 +25,7 @@ export function ActionPanel({ ticket, onDone }: { ticket: Ticket; onDone: (ticke
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const actions = ticket.allowed_actions.filter((a) => a !== "comment" && a !== "identify");
+  const actions = ticket.allowed_actions.filter((a) => !ELSEWHERE.has(a));
 
   const run = async (action: string, work: () => Promise<object | undefined>) => {
     setBusy(true);

@@ -45,11 +45,12 @@ export async function must<D>(call: Promise<{ data?: D; error?: unknown; respons
 
 type ActionPath = Extract<keyof paths, `/tickets/{ticket_id}/actions/${string}`>;
 
-/** One action on a ticket (accept, dispatch, sign_off...): the lifecycle on the server decides who may. */
+/** One action on a ticket (accept, dispatch, sign_off...): the lifecycle on the server decides who may.
+ * An action without input sends {}: the API refuses a JSON null body although its document allows one. */
 export function act(api: Api, ticketId: string, action: string, body?: object): Promise<Ticket> {
   const path = `/tickets/{ticket_id}/actions/${action}` as "/tickets/{ticket_id}/actions/accept";
   return must(
-    api.POST(path satisfies ActionPath, { params: { path: { ticket_id: ticketId } }, body: (body ?? null) as never }),
+    api.POST(path satisfies ActionPath, { params: { path: { ticket_id: ticketId } }, body: (body ?? {}) as never }),
   );
 }
 
@@ -86,6 +87,7 @@ export async function upload(api: Api, ticketId: string, purpose: Purpose, file:
     }),
   );
   const put = await fetch(slot.upload_url, { method: "PUT", headers: { "content-type": type }, body: file });
+  await put.arrayBuffer(); // read to the end: an unread answer is reported as an aborted request
   if (!put.ok) throw new ApiError(put.status, "upload_failed", `upload failed (${put.status})`);
   return slot.key;
 }

@@ -169,7 +169,7 @@ function Console({
       <header class="top">
         <h1>{property?.name ?? t("title")}</h1>
         <span class="who">
-          {session.username} · {label(session.role)}
+          {config.users?.find((u) => u.key === session.username)?.name ?? session.username} · {label(session.role)}
         </span>
         <button type="button" class="secondary" onClick={onToggle}>
           {t("language")}

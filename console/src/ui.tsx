@@ -47,7 +47,10 @@ export function Empty() {
 }
 
 /** Data loaded from the API, reloaded on demand; a failure is shown, never thrown at the page. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, () => void, string | null] {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): [T | null, () => void, string | null, (data: T) => void] {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
@@ -63,7 +66,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
       live = false;
     };
   }, [run, round]);
-  return [data, () => setRound((n) => n + 1), error];
+  return [data, () => setRound((n) => n + 1), error, setData];
 }
 
 export function Loading({ error }: { error?: string | null }) {

@@ -36,7 +36,7 @@ export function DeskScreen() {
   );
 }
 
-function useOpenTickets(): [Ticket[] | null, () => void, string | null] {
+function useOpenTickets(): [Ticket[] | null, () => void, string | null, (tickets: Ticket[]) => void] {
   const { api } = useDesk();
   return useLoad(async () => (await allTickets(api)).filter((x) => !FINAL.has(x.status)), [api]);
 }
@@ -64,9 +64,10 @@ function Queue() {
 }
 
 function Worklist({ title, pick }: { title: string; pick: (ticket: Ticket) => boolean }) {
-  const [tickets, reload, error] = useOpenTickets();
+  const [tickets, , error, setTickets] = useOpenTickets();
   if (!tickets) return <Loading error={error} />;
   const mine = tickets.filter(pick);
+  const replace = (updated: Ticket) => setTickets(tickets.map((old) => (old.id === updated.id ? updated : old)));
   return (
     <section aria-label={title}>
       <h2>
@@ -75,7 +76,7 @@ function Worklist({ title, pick }: { title: string; pick: (ticket: Ticket) => bo
       {mine.length === 0 && <Empty />}
       <div class="cards">
         {mine.map((x) => (
-          <TicketCard key={x.id} ticket={x} onChange={reload} />
+          <TicketCard key={x.id} ticket={x} onChange={replace} />
         ))}
       </div>
     </section>

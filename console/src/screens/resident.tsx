@@ -31,7 +31,7 @@ export function ResidentScreen() {
 
 function MyTickets() {
   const { api } = useDesk();
-  const [tickets, reload, error] = useLoad(() => allTickets(api, {}, 2), [api]);
+  const [tickets, , error, setTickets] = useLoad(() => allTickets(api, {}, 2), [api]);
   if (!tickets) return <Loading error={error} />;
   const newest = [...tickets].sort((a, b) => b.created_at.localeCompare(a.created_at));
   return (
@@ -40,7 +40,11 @@ function MyTickets() {
       {newest.length === 0 && <Empty />}
       <div class="cards">
         {newest.map((x: Ticket) => (
-          <TicketCard key={x.id} ticket={x} onChange={reload} />
+          <TicketCard
+            key={x.id}
+            ticket={x}
+            onChange={(updated) => setTickets(tickets.map((old) => (old.id === updated.id ? updated : old)))}
+          />
         ))}
       </div>
     </section>
