@@ -2,11 +2,14 @@
 #   make console        npm ci (console/package-lock.json), the typed client from the API's OpenAPI document,
 #                       type check and vite build into console/dist (git-ignored); make local serves it
 #   make console-size   the gzipped JavaScript of the console's first load, for BENCHMARKS.md
+#   make publish-console after sam deploy: console/dist and its config.json to the stack's ConsoleBucket
 CONSOLE_SOURCES := $(filter-out console/src/api/schema.d.ts,$(shell find console/src -type f 2>/dev/null)) \
 	console/index.html console/vite.config.ts console/tsconfig.json
 API_SOURCES := $(shell find functions/api layers/core/propdesk -name '*.py' 2>/dev/null)
 
-.PHONY: console console-size
+CONSOLE_STACK ?= propdesk-dev
+
+.PHONY: console console-size publish-console
 
 console/node_modules/.installed: console/package.json console/package-lock.json
 	cd console && npm ci --no-audit --no-fund --silent
@@ -26,6 +29,9 @@ console: console/dist/index.html ## Build the desk console (console/dist), serve
 
 console-size: console ## Gzipped size of the JavaScript the console's first page load fetches
 	@$(PY) console/scripts/first_load.py console/dist
+
+publish-console: console ## Upload the console and its config.json to a deployed stack (CONSOLE_STACK=propdesk-dev)
+	$(PY) console/scripts/publish.py --stack $(CONSOLE_STACK) --region $(AWS_DEFAULT_REGION)
 
 test: console
 local: console
