@@ -43,7 +43,11 @@ def reserve(host: str, port: int) -> socket.socket:
     """Bind the console's port before the stack is provisioned: its origin goes into the template's CORS rules."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
+    try:
+        listener.bind((host, port))
+    except OSError as err:
+        listener.close()
+        raise SystemExit(f"the console's port {port} is in use ({err.strerror}): pass --console-port N") from err
     return listener
 
 

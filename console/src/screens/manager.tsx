@@ -247,7 +247,7 @@ function Directory() {
   const desk = useDesk();
   const propertyId = desk.property?.id ?? "";
   const path = { params: { path: { property_id: propertyId } } };
-  const [records, , error] = useLoad(async () => {
+  const [records, reload, error] = useLoad(async () => {
     const [buildings, units, residents, staff] = await Promise.all([
       must(desk.api.GET("/properties/{property_id}/buildings", path)),
       must(desk.api.GET("/properties/{property_id}/units", path)),
@@ -272,6 +272,7 @@ function Directory() {
         ))}
       </ul>
       <h3>{t("residents")}</h3>
+      <AddResident units={records.units} onAdded={reload} />
       <table>
         <thead>
           <tr>
@@ -291,6 +292,7 @@ function Directory() {
         </tbody>
       </table>
       <h3>{t("staff")}</h3>
+      <AddStaff onAdded={reload} />
       <table>
         <thead>
           <tr>
@@ -361,6 +363,149 @@ function Settings({ property }: { property: Property }) {
       <label class="check">
         <input type="checkbox" checked={callbackAll} onChange={(e) => setCallbackAll(e.currentTarget.checked)} /> {t("callbackAll")}
       </label>
+      <button type="submit">{t("save")}</button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+const STAFF_ROLES = ["desk_agent", "butler", "dispatcher", "technician", "warranty_engineer", "contractor", "manager"];
+const DEPARTMENTS = ["engineering", "cleaning", "greening", "security", "customer_service"] as const;
+type DepartmentName = (typeof DEPARTMENTS)[number];
+type Language = "zh-CN" | "en";
+
+function newId(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** A resident moves in: recorded under their unit; the phone is normalised to E.164 by the API. */
+function AddResident({ units, onAdded }: { units: { id: string; number: string; building_id: string }[]; onAdded: () => void }) {
+  const desk = useDesk();
+  const [unit, setUnit] = useState(units[0]?.id ?? "");
+  const [name, setName] = useState("");
+  const [phone, setPhone] = useState("");
+  const [language, setLanguage] = useState<Language>("zh-CN");
+  const [error, setError] = useState<string | null>(null);
+  const add = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await must(
+        desk.api.POST("/properties/{property_id}/residents", {
+          params: { path: { property_id: desk.property?.id ?? "" } },
+          body: { id: newId("res"), unit_id: unit, name: name.trim(), phone: phone.trim(), language, sms_opt_out: false },
+        }),
+      );
+      setName("");
+      setPhone("");
+      desk.notify(t("saved"));
+      onAdded();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="row" onSubmit={add} aria-label={t("residents")}>
+      <Field label={t("units")}>
+        <select value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
+          {units.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.id}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t("name")}>
+        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </Field>
+      <Field label={t("phone")}>
+        <input required type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+      </Field>
+      <Field label={t("languageField")}>
+        <select value={language} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
+          <option value="zh-CN">中文</option>
+          <option value="en">English</option>
+        </select>
+      </Field>
+      <button type="submit">{t("save")}</button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** A member of staff joins: their role decides what the API lets them do; user_sub ties their Cognito user. */
+function AddStaff({ onAdded }: { onAdded: () => void }) {
+  const desk = useDesk();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("technician");
+  const [department, setDepartment] = useState<DepartmentName>("engineering");
+  const [phone, setPhone] = useState("");
+  const [sub, setSub] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const add = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await must(
+        desk.api.POST("/properties/{property_id}/staff", {
+          params: { path: { property_id: desk.property?.id ?? "" } },
+          body: {
+            id: newId("staff"),
+            name: name.trim(),
+            role: role as "technician",
+            department,
+            phone: phone.trim() || null,
+            user_sub: sub.trim() || null,
+            language: "zh-CN",
+          },
+        }),
+      );
+      setName("");
+      setPhone("");
+      setSub("");
+      desk.notify(t("saved"));
+      onAdded();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="row" onSubmit={add} aria-label={t("staff")}>
+      <Field label={t("name")}>
+        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </Field>
+      <Field label={t("role")}>
+        <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+          {STAFF_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label(r)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t("department")}>
+        <select value={department} onChange={(e) => setDepartment(e.currentTarget.value as DepartmentName)}>
+          {DEPARTMENTS.map((d) => (
+            <option key={d} value={d}>
+              {label(d)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t("phone")}>
+        <input type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+      </Field>
+      <Field label="Cognito sub">
+        <input value={sub} onInput={(e) => setSub(e.currentTarget.value)} />
+      </Field>
       <button type="submit">{t("save")}</button>
       {error && (
         <p class="error" role="alert">
