@@ -246,10 +246,18 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     manager.button("详情").click()
     playwright.expect(manager.page.get_by_role("link", name="打开报表")).to_be_visible()
     manager.check("manager-reports")
-    for tab, name in (("待决事项", "manager-escalations"), ("资料与设置", "manager-directory")):
-        manager.tab(tab)
-        manager.page.locator("main h2").first.wait_for()
-        manager.check(name)
+    manager.tab("待决事项")
+    manager.page.locator("main h2").first.wait_for()
+    manager.check("manager-escalations")
+    # And records a new resident of 2-0101, whose phone the directory keeps in E.164
+    manager.tab("资料与设置")
+    moving_in = manager.page.get_by_role("form", name="住户")
+    moving_in.get_by_label("房号").select_option("sun-2-0101")
+    moving_in.get_by_label("姓名").fill("张伟")
+    moving_in.get_by_label("电话").fill("139 0000 1234")
+    manager.button("保存", moving_in).click()
+    playwright.expect(manager.page.locator("tr", has_text="张伟")).to_contain_text("+8613900001234")
+    manager.check("manager-directory")
     manager.close()
 
 
