@@ -104,6 +104,12 @@ const zh = {
   details: "详情",
   ticketsCount: "工单数",
   latest: "最近",
+  received: "受理",
+  finished: "完成",
+  callbacksMade: "已回访 / 应回访",
+  paidJobs: "有偿工单",
+  revenue: "有偿收入",
+  allFigures: "全部数据",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -211,6 +217,12 @@ const en: Words = {
   details: "Details",
   ticketsCount: "Tickets",
   latest: "Latest",
+  received: "Received",
+  finished: "Finished",
+  callbacksMade: "Callbacks made / due",
+  paidJobs: "Paid jobs",
+  revenue: "Paid revenue",
+  allFigures: "All figures",
 };
 
 const labels: Record<Language, Record<string, string>> = {

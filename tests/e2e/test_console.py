@@ -245,6 +245,8 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     manager.tab("日报/月报")
     manager.button("详情").click()
     playwright.expect(manager.page.get_by_role("link", name="打开报表")).to_be_visible()
+    # Yesterday nobody reported anything (the demo's own ticket is a week old): no paid revenue, in yuan
+    playwright.expect(manager.page.locator("table.summary tr", has_text="有偿收入")).to_contain_text("¥0.00")
     manager.check("manager-reports")
     manager.tab("待决事项")
     manager.page.locator("main h2").first.wait_for()

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { allTickets, must, type Property, type Ticket } from "../api";
 import { useDesk } from "../context";
-import { localDate, startOfLocalDay } from "../format";
+import { localDate, startOfLocalDay, yuan } from "../format";
 import { label, t, targetLabel } from "../i18n";
 import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
@@ -180,6 +180,43 @@ function Figures({ value, depth = 0 }: { value: unknown; depth?: number }) {
   );
 }
 
+interface ReportFigures {
+  received?: number;
+  finished?: number;
+  unfinished?: number;
+  callbacks?: { due?: number; made?: number };
+  satisfaction?: { average?: number | null };
+  coordination?: { opened?: number; still_open?: number };
+  paid?: { jobs?: number; revenue_cents?: number };
+}
+
+/** The headline figures a manager reads first; the rest of the report is one click away. */
+function Summary({ report }: { report: unknown }) {
+  const figures = ((report as { figures?: ReportFigures }).figures ?? {}) as ReportFigures;
+  const rows: [string, string][] = [
+    [t("received"), String(figures.received ?? 0)],
+    [t("finished"), String(figures.finished ?? 0)],
+    [t("open"), String(figures.unfinished ?? 0)],
+    [t("callbacksMade"), `${figures.callbacks?.made ?? 0} / ${figures.callbacks?.due ?? 0}`],
+    [t("satisfaction"), figures.satisfaction?.average?.toFixed(1) ?? "—"],
+    [t("coordination"), `${figures.coordination?.opened ?? 0} (${t("open")} ${figures.coordination?.still_open ?? 0})`],
+    [t("paidJobs"), String(figures.paid?.jobs ?? 0)],
+    [t("revenue"), yuan(figures.paid?.revenue_cents ?? 0)],
+  ];
+  return (
+    <table class="summary">
+      <tbody>
+        {rows.map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Reports() {
   const { api, timezone } = useDesk();
   const yesterday = localDate(new Date(Date.now() - 86_400_000), timezone);
@@ -238,7 +275,13 @@ function Reports() {
           </a>
         </p>
       )}
-      {report !== null && <Figures value={report} />}
+      {report !== null && <Summary report={report} />}
+      {report !== null && (
+        <details>
+          <summary>{t("allFigures")}</summary>
+          <Figures value={report} />
+        </details>
+      )}
     </section>
   );
 }
