@@ -13,9 +13,12 @@ type Tab = "queue" | "record" | "callbacks" | "coordination" | "morning" | strin
 /** The desk agent's console: the queue, recording a call or visit, callbacks, coordination sheets, the morning list. */
 export function DeskScreen() {
   const [tab, setTab] = useState<Tab>("queue");
+  const { session } = useDesk();
+  // Only the desk, the call centre and managers read the residents list that recording a call searches.
+  const records = ["desk_agent", "callcentre_agent", "manager"].includes(session.role);
   const tabs: [Tab, string][] = [
     ["queue", t("queue")],
-    ["record", t("newReport")],
+    ...(records ? ([["record", t("newReport")]] as [Tab, string][]) : []),
     ["callbacks", t("callbacks")],
     ["coordination", t("coordination")],
     ["morning", t("morning")],
