@@ -28,6 +28,8 @@ def _running(state: Path) -> dict[str, Any]:
 
 def _banner(info: dict[str, Any], key: DevKey) -> str:
     lines = ["", f"PropDesk local stack ready in {info['startup_s']} s  (time warp x{info['warp']:g})", ""]
+    if info.get("console_url"):
+        lines += [f"  Desk console: {info['console_url']}   (open it and pick a demo user to sign in)", ""]
     for name, api in info["apis"].items():
         lines.append(f"  {name}: {api['url']}   docs {api['url']}/docs   OpenAPI {api['url']}/openapi.json")
     lines.append(f"  moto (AWS endpoint): {info['moto_url']}")
@@ -74,6 +76,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         state=Path(args.state),
         echo_logs=args.logs,
         seed=not args.no_seed,
+        console_port=args.console_port,
     )
     stop = threading.Event()
 
@@ -154,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--template", default=str(ROOT / "template.yaml"))
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=3000, help="HTTP API port (0: any free port)")
+    up.add_argument(
+        "--console-port", type=int, default=None, help="desk console port (default: the port after the APIs')"
+    )
     up.add_argument("--warp", type=float, default=1.0, help="simulated seconds per real second")
     up.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="template parameter override")
     up.add_argument("--logs", action="store_true", help="echo the functions' own log lines")

@@ -20,6 +20,7 @@ from moto.server import ThreadedMotoServer
 
 from local import seed as demo
 from local.auth import DevKey, JwtConfig, issue_token, state_dir
+from local.console import ConsoleServer, ConsoleSettings, reserve
 from local.httpapi import HttpApiServer
 from local.log import log_line
 from local.moto_patches import (
@@ -50,15 +51,30 @@ class Options:
     state: Path = ROOT / ".local"
     echo_logs: bool = False
     seed: bool = True
+    console_port: int | None = None  # None: the port after the APIs' (0 when they take any free port)
 
 
 class LocalStack:
     """The running stack; `start` brings it up, `stop` takes every piece down again."""
 
-    def _parameters(self) -> dict[str, str]:
+    def _parameters(self, console_origins: list[str]) -> dict[str, str]:
         """The template's local development values (where it declares them), then the caller's overrides."""
         declared = (load_file(self.options.template) or {}).get("Parameters") or {}
-        return {**{k: v for k, v in LOCAL_PARAMETERS.items() if k in declared}, **self.options.parameters}
+        local = dict(LOCAL_PARAMETERS)
+        if "AllowedOrigins" in declared:
+            # The console uploads photos straight to the attachments bucket, whose CORS rules name the origins.
+            default = str(declared["AllowedOrigins"].get("Default", ""))
+            local["AllowedOrigins"] = ",".join([*console_origins, *filter(None, default.split(","))])
+        return {**{k: v for k, v in local.items() if k in declared}, **self.options.parameters}
+
+    def _console_port(self) -> int:
+        if self.options.console_port is not None:
+            return self.options.console_port
+        if not self.options.port:
+            return 0
+        resources = (load_file(self.options.template) or {}).get("Resources") or {}
+        apis = [r for r in resources.values() if r.get("Type") in ("AWS::Serverless::HttpApi", "AWS::Serverless::Api")]
+        return self.options.port + max(len(apis), 1)
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -73,6 +89,7 @@ class LocalStack:
         self.scheduler: Scheduler | None = None
         self.watcher: ExecutionWatcher | None = None
         self.control: ThreadingHTTPServer | None = None
+        self.console: ConsoleServer | None = None
         self._stop_seam: Callable[[], None] = _nothing
         self._unserialise: Callable[[], None] = _nothing
         self.info: dict[str, Any] = {}
@@ -87,14 +104,18 @@ class LocalStack:
             install_time_warp(self.clock)
         self._stop_seam = install_lambda_seam(self.workers)
         install_s3_mirror(self.options.state / "s3")
+        console_listener = reserve(self.options.host, self._console_port())
+        console_port = console_listener.getsockname()[1]
+        origins = [f"http://{host}:{console_port}" for host in dict.fromkeys((self.options.host, "localhost"))]
         template = Template.from_file(
-            self.options.template, parameters=self._parameters(), region=REGION, account_id=ACCOUNT_ID
+            self.options.template, parameters=self._parameters(origins), region=REGION, account_id=ACCOUNT_ID
         )
         self.stack = Provisioner(template, self.endpoint, self._sandbox_environment()).provision()
         for spec in self.stack.functions.values():
             self.workers.add(spec)
         seeded = self._seed() if self.options.seed else None
         self._serve_apis()
+        self._serve_console(console_listener, template)
         session = boto3.session.Session(region_name=REGION)
         clients: dict[str, Any] = {}
 
@@ -187,6 +208,19 @@ class LocalStack:
             server.start()
             self.servers.append(server)
 
+    def _serve_console(self, listener: Any, template: Template) -> None:
+        if not self.servers:
+            listener.close()
+            return
+        timezone = str(template.parameters.get("PropertyTimezone") or "Asia/Shanghai")
+        self.console = ConsoleServer(
+            listener,
+            self.servers[0],
+            lambda user: token_for(self.info, self.key, user),
+            ConsoleSettings(timezone=timezone),
+        )
+        self.console.start()
+
     def _serve_control(self) -> None:
         runtime = self
 
@@ -239,6 +273,7 @@ class LocalStack:
             "pid": os.getpid(),
             "apis": apis,
             "control_url": f"http://127.0.0.1:{self.control.server_address[1]}",
+            "console_url": f"http://{self.options.host}:{self.console.port}" if self.console else None,
             "moto_url": self.endpoint,
             "warp": self.options.warp,
             "time_origin": self.clock.origin.isoformat(),
@@ -260,6 +295,8 @@ class LocalStack:
         if self.control is not None:
             self.control.shutdown()
             self.control.server_close()
+        if self.console is not None:
+            self.console.stop()
         for server in self.servers:
             server.stop()
         self._stop_seam()

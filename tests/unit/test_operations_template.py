@@ -134,7 +134,12 @@ def test_the_ticket_stream_reports_partial_batch_failures():
 
 def test_the_api_allows_the_configured_origins_and_throttles_every_route():
     api = template()["Resources"]["HttpApi"]["Properties"]
-    assert api["CorsConfiguration"]["AllowOrigins"] == {"Ref": "AllowedOrigins"}
+    # The desk console's CloudFront origin, then every origin the AllowedOrigins parameter names.
+    console_and_configured = [
+        {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"},
+        {"Fn::Join": [",", {"Ref": "AllowedOrigins"}]},
+    ]
+    assert api["CorsConfiguration"]["AllowOrigins"] == {"Fn::Split": [",", {"Fn::Join": [",", console_and_configured]}]}
     assert {"authorization", "content-type", "idempotency-key"} <= set(api["CorsConfiguration"]["AllowHeaders"])
     throttling = api["DefaultRouteSettings"]
     assert throttling == {

@@ -1,0 +1,307 @@
+import { useMemo, useState } from "preact/hooks";
+import { allTickets, idempotencyKey, must, type Resident, type Ticket, type Unit } from "../api";
+import { useDesk } from "../context";
+import { fromLocalInput, startOfLocalDay, when } from "../format";
+import { label, t } from "../i18n";
+import { FINAL } from "../sla";
+import { TicketCard, TicketTable } from "../tickets";
+import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
+import { BookTabs, bookTabs } from "./shared";
+
+type Tab = "queue" | "record" | "callbacks" | "coordination" | "morning" | string;
+
+/** The desk agent's console: the queue, recording a call or visit, callbacks, coordination sheets, the morning list. */
+export function DeskScreen() {
+  const [tab, setTab] = useState<Tab>("queue");
+  const { session } = useDesk();
+  // Only the desk, the call centre and managers read the residents list that recording a call searches.
+  const records = ["desk_agent", "callcentre_agent", "manager"].includes(session.role);
+  const tabs: [Tab, string][] = [
+    ["queue", t("queue")],
+    ...(records ? ([["record", t("newReport")]] as [Tab, string][]) : []),
+    ["callbacks", t("callbacks")],
+    ["coordination", t("coordination")],
+    ["morning", t("morning")],
+    ...bookTabs(),
+  ];
+  return (
+    <>
+      <Tabs tabs={tabs} current={tab} onPick={setTab} />
+      <main id="main">
+        {tab === "queue" && <Queue />}
+        {tab === "record" && <RecordReport />}
+        {tab === "callbacks" && <Worklist title={t("callbacks")} pick={(x) => x.allowed_actions.includes("record_callback")} />}
+        {tab === "coordination" && <Coordination />}
+        {tab === "morning" && <MorningList />}
+        <BookTabs current={tab} />
+      </main>
+    </>
+  );
+}
+
+function useOpenTickets(): [Ticket[] | null, () => void, string | null, (tickets: Ticket[]) => void] {
+  const { api } = useDesk();
+  return useLoad(async () => (await allTickets(api)).filter((x) => !FINAL.has(x.status)), [api]);
+}
+
+/** A list and the ticket picked from it, side by side; an action on the ticket reloads the list. */
+function Queue() {
+  const [tickets, reload, error] = useOpenTickets();
+  const [picked, setPicked] = useState<Ticket | null>(null);
+  if (!tickets) return <Loading error={error} />;
+  const current = picked && (tickets.find((x) => x.id === picked.id) ?? picked);
+  return (
+    <section class="split" aria-labelledby="queue-title">
+      <div>
+        <h2 id="queue-title">
+          {t("queue")} ({tickets.length})
+          <button type="button" class="secondary small" onClick={reload}>
+            {t("refresh")}
+          </button>
+        </h2>
+        <TicketTable tickets={tickets} selected={current?.id} onSelect={setPicked} />
+      </div>
+      <div>{current && <TicketCard ticket={current} onChange={(x) => (setPicked(x), reload())} />}</div>
+    </section>
+  );
+}
+
+function Worklist({ title, pick }: { title: string; pick: (ticket: Ticket) => boolean }) {
+  const [tickets, , error, setTickets] = useOpenTickets();
+  if (!tickets) return <Loading error={error} />;
+  const mine = tickets.filter(pick);
+  const replace = (updated: Ticket) => setTickets(tickets.map((old) => (old.id === updated.id ? updated : old)));
+  return (
+    <section aria-label={title}>
+      <h2>
+        {title} ({mine.length})
+      </h2>
+      {mine.length === 0 && <Empty />}
+      <div class="cards">
+        {mine.map((x) => (
+          <TicketCard key={x.id} ticket={x} onChange={replace} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function Coordination() {
+  const { timezone, staff } = useDesk();
+  const [tickets, reload, error] = useOpenTickets();
+  const [picked, setPicked] = useState<Ticket | null>(null);
+  if (!tickets) return <Loading error={error} />;
+  const sheets = tickets.filter((x) => x.status === "coordination");
+  const name = (id: string | null) => staff.find((s) => s.id === id)?.name ?? id ?? "";
+  return (
+    <section class="split" aria-labelledby="coordination-title">
+      <div>
+        <h2 id="coordination-title">
+          {t("coordination")} ({sheets.length})
+        </h2>
+        {sheets.length === 0 ? (
+          <Empty />
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("number")}</th>
+                <th scope="col">{t("opened")}</th>
+                <th scope="col">{t("owner")}</th>
+                <th scope="col">{t("nextCheck")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sheets.map((x) => {
+                const next = [x.sla.coordination_check, x.sla.coordination_update, x.sla.coordination_reply]
+                  .filter((s) => s && !s.met_at)
+                  .map((s) => s?.due_at ?? "")
+                  .sort()[0];
+                return (
+                  <tr key={x.id}>
+                    <td>
+                      <button type="button" class="link" onClick={() => setPicked(x)}>
+                        {x.number}
+                      </button>
+                    </td>
+                    <td>{when(x.coordination_opened_at, timezone)}</td>
+                    <td>{name(x.assignee_id)}</td>
+                    <td>{when(next, timezone)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div>{picked && <TicketCard ticket={picked} onChange={(x) => (setPicked(x), reload())} />}</div>
+    </section>
+  );
+}
+
+/** Everything unfinished from before today, for the morning meeting, each with the person responsible. */
+function MorningList() {
+  const { timezone, staff } = useDesk();
+  const [tickets, , error] = useOpenTickets();
+  if (!tickets) return <Loading error={error} />;
+  const today = startOfLocalDay(new Date(), timezone);
+  const carried = tickets.filter((x) => x.created_at < today || x.status === "coordination");
+  const name = (id: string | null) => staff.find((s) => s.id === id)?.name ?? "—";
+  return (
+    <section aria-labelledby="morning-title">
+      <h2 id="morning-title">
+        {t("morning")} ({carried.length})
+      </h2>
+      {carried.length === 0 ? (
+        <Empty />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("number")}</th>
+              <th scope="col">{t("status")}</th>
+              <th scope="col">{t("description")}</th>
+              <th scope="col">{t("created")}</th>
+              <th scope="col">{t("owner")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {carried.map((x) => (
+              <tr key={x.id}>
+                <td>{x.number}</td>
+                <td>{label(x.status)}</td>
+                <td class="text">{x.title ?? x.description}</td>
+                <td>{when(x.created_at, timezone)}</td>
+                <td>{name(x.assignee_id)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const STAFF_KINDS = ["repair", "warranty", "complaint", "inquiry", "suggestion", "household_service", "quick_task"] as const;
+type StaffKind = (typeof STAFF_KINDS)[number];
+
+/** A call or visit recorded for a resident found by unit, name or phone; the new ticket opens for classifying. */
+function RecordReport() {
+  const desk = useDesk();
+  const propertyId = desk.property?.id ?? "";
+  const [people] = useLoad(async () => {
+    const [residents, units] = await Promise.all([
+      must(desk.api.GET("/properties/{property_id}/residents", { params: { path: { property_id: propertyId } } })),
+      must(desk.api.GET("/properties/{property_id}/units", { params: { path: { property_id: propertyId } } })),
+    ]);
+    return { residents, units };
+  }, [desk.api, propertyId]);
+  const [search, setSearch] = useState("");
+  const [resident, setResident] = useState<Resident | null>(null);
+  const [channel, setChannel] = useState<"phone" | "visit">("phone");
+  const [kind, setKind] = useState<StaffKind>("repair");
+  const [area, setArea] = useState<"in_unit" | "public">("in_unit");
+  const [description, setDescription] = useState("");
+  const [preferred, setPreferred] = useState("");
+  const [created, setCreated] = useState<Ticket | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const unitOf = (r: Resident): Unit | undefined => people?.units.find((u) => u.id === r.unit_id);
+  const unitLabel = (r: Resident) => {
+    const unit = unitOf(r);
+    return unit ? `${unit.building_id.replace(/^[a-z]+-b/, "")}-${unit.number}` : r.unit_id;
+  };
+  const matches = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    if (!q || !people) return [];
+    return people.residents
+      .filter((r) => [r.name, r.phone, unitLabel(r), r.unit_id].some((v) => v.toLowerCase().includes(q)))
+      .slice(0, 8);
+  }, [search, people]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const ticket = await must(
+        desk.api.POST("/properties/{property_id}/tickets", {
+          params: { path: { property_id: propertyId }, header: { "idempotency-key": idempotencyKey() } },
+          body: {
+            kind,
+            channel,
+            area,
+            description: description.trim(),
+            resident_id: resident?.id ?? null,
+            unit_id: resident?.unit_id ?? null,
+            preferred_time: preferred ? fromLocalInput(preferred, desk.timezone) : null,
+          },
+        }),
+      );
+      setCreated(ticket);
+      desk.notify(`${ticket.number}: ${t("recorded")}`);
+      setDescription("");
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section class="split" aria-labelledby="record-title">
+      <form onSubmit={submit} class="stack">
+        <h2 id="record-title">{t("newReport")}</h2>
+        <Field label={t("searchResident")}>
+          <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+        </Field>
+        {matches.length > 0 && (
+          <ul class="choices" aria-label={t("residents")}>
+            {matches.map((r) => (
+              <li key={r.id}>
+                <button type="button" aria-pressed={resident?.id === r.id} onClick={() => setResident(r)}>
+                  {unitLabel(r)} · {r.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {resident && (
+          <p class="picked">
+            {t("resident")}: {unitLabel(resident)} · {resident.name}
+          </p>
+        )}
+        <Field label={t("channel")}>
+          <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as "phone" | "visit")}>
+            <option value="phone">{label("phone")}</option>
+            <option value="visit">{label("visit")}</option>
+          </select>
+        </Field>
+        <Field label={t("kind")}>
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as StaffKind)}>
+            {STAFF_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {label(k)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t("area")}>
+          <select value={area} onChange={(e) => setArea(e.currentTarget.value as "in_unit" | "public")}>
+            <option value="in_unit">{t("inUnit")}</option>
+            <option value="public">{t("publicArea")}</option>
+          </select>
+        </Field>
+        <Field label={t("description")}>
+          <textarea rows={3} required value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </Field>
+        <Field label={`${t("preferredTime")} (${desk.timezone})`}>
+          <input type="datetime-local" value={preferred} onInput={(e) => setPreferred(e.currentTarget.value)} />
+        </Field>
+        <button type="submit">{t("submit")}</button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      <div>{created && <TicketCard ticket={created} onChange={setCreated} />}</div>
+    </section>
+  );
+}
