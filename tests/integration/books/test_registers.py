@@ -236,3 +236,56 @@ def test_another_property_sees_nothing_and_other_roles_are_refused(api, office, 
     assert api.get("/properties/MOON/registers/mail", office["moonclerk"]).body == []
     assert api.post(f"{SUN}/pass-cards", world["tech"], body={"resident_id": "zhang", "card_number": "X"}).status == 403
     assert api.post(f"{SUN}/mail", world["zhang"], body={"resident_id": "zhang", "item": "letter"}).status == 403
+
+
+def test_uncollected_mail_is_on_the_morning_list_and_the_reports_count_permits_and_mail(
+    api, office, jobs, clock, monkeypatch
+):
+    from tests.integration.sweep.support import Context
+    from tests.support.api import reset_api_state
+
+    monkeypatch.setenv("PERMIT_TIMER_ARN", "")  # the jobs' environment is the template's; no timer runs here
+    reset_api_state()
+    parcel = api.post(f"{SUN}/mail", office["gate"], body={"resident_id": "zhang", "item": "parcel"}).body
+    letter = api.post(f"{SUN}/mail", office["gate"], body={"resident_id": "smith", "item": "letter"}).body
+    key = upload_signature(api, office["clerk"], f"{SUN}/mail/{letter['id']}", office.physical["AttachmentsBucket"])
+    signed = {"signed_by": "smith", "signature_key": key}
+    assert api.post(f"{SUN}/mail/{letter['id']}/handover", office["clerk"], body=signed).status == 200
+    application = {"contractor": "平安装修公司", "work": "刷墙", "workers": [{"name": "王师傅"}]}
+    application |= {"documents": ["营业执照"], "fee_cents": 0}
+    for minutes_to_issue in (20, 40, None):  # on time, late, still waiting
+        permit = api.post(f"{SUN}/permits", office["clerk"], body=application).body
+        if minutes_to_issue is None:
+            continue
+        path = f"{SUN}/permits/{permit['id']}"
+        api.post(f"{path}/fee", office["finance"], body={"amount_cents": 0})
+        api.post(f"{path}/documents", office["gate"], body={"passed": True})
+        clock.advance(minutes=minutes_to_issue)
+        assert api.post(f"{path}/issue", office["clerk"]).status == 200
+        clock.advance(minutes=-minutes_to_issue)
+
+    # The 21:30 sweep: the parcel waiting since 10:00 is on the morning list, under the site office
+    clock.current = clock.current.replace(hour=13, minute=30)
+    jobs.fire_sweep("2026-11-23T13:30:00Z")
+    morning = jobs.get_json("meetings/SUN/2026-11-23.json")
+    assert [(m["number"], m["kind"], m["responsible"], m["age_hours"]) for m in morning["mail_waiting"]] == [
+        (parcel["id"], "mail:parcel", "U101/zhang", 11.5)
+    ]
+    assert parcel["id"] in jobs.get_text("meetings/SUN/2026-11-23.csv")
+
+    # The daily report of the 23rd (07:30 on the 24th) and the monthly report of November (06:00 on 1 December)
+    expected = {
+        "permits_received": 3,
+        "permits_issued": 2,
+        "permits_on_time": 1,
+        "permits_late": 1,
+        "permits_overdue": 0,
+        "mail_received": 2,
+        "mail_waiting": 1,
+    }
+    jobs.reports.lambda_handler({"report": "daily", "scheduled_at": "2026-11-23T23:30:00Z"}, Context())
+    assert jobs.get_json("reports/daily/SUN/2026-11-23.json")["figures"]["registers"] == expected
+    assert jobs.get_json("reports/daily/MOON/2026-11-23.json")["figures"]["registers"]["mail_received"] == 0
+    jobs.reports.lambda_handler({"report": "monthly", "scheduled_at": "2026-11-30T22:00:00Z"}, Context())
+    assert jobs.get_json("reports/monthly/_group/2026-11.json")["figures"]["registers"] == expected
+    assert "待领邮件 Mail waiting" in jobs.get_text("reports/daily/SUN/2026-11-23.csv")

@@ -17,6 +17,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from propdesk.dal.keys import iso_key
 from propdesk.errors import ConcurrentUpdate
 from propdesk.models.common import Cents, Id, Name, ShortText
 from propdesk.models.enums import Department, Role
@@ -90,7 +91,7 @@ class PassCard(Entry):
     cancel_reason: str | None = None
 
     def listing_key(self) -> str:
-        return f"{self.resident_id}#{_iso(self.issued_at)}#{self.id}"
+        return f"{self.resident_id}#{iso_key(self.issued_at)}#{self.id}"
 
 
 class Worker(BaseModel):
@@ -133,7 +134,7 @@ class Permit(Entry):
         return None
 
     def listing_key(self) -> str:
-        return f"{_iso(self.received_at)}#{self.id}"
+        return f"{iso_key(self.received_at)}#{self.id}"
 
 
 class MailItem(Entry):
@@ -152,7 +153,7 @@ class MailItem(Entry):
     signature_key: str | None = None
 
     def listing_key(self) -> str:
-        return f"{self.status}#{_iso(self.received_at)}#{self.id}"
+        return f"{self.status}#{iso_key(self.received_at)}#{self.id}"
 
 
 class Subscription(Entry):
@@ -174,7 +175,7 @@ class Subscription(Entry):
     cancel_reason: str | None = None
 
     def listing_key(self) -> str:
-        return f"{_iso(self.created_at)}#{self.id}"
+        return f"{iso_key(self.created_at)}#{self.id}"
 
 
 class Visit(Entry):
@@ -192,14 +193,10 @@ class Visit(Entry):
     confirmed_with: str | None = None
 
     def listing_key(self) -> str:
-        return f"{_iso(self.asked_at)}#{self.id}"
+        return f"{iso_key(self.asked_at)}#{self.id}"
 
 
 MODELS: dict[Register, type[Entry]] = {m.register: m for m in (PassCard, Permit, MailItem, Subscription, Visit)}
-
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def timer_instant(at: datetime) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
@@ -29,6 +29,7 @@ from propdesk.books.registers import (
     entry_pk,
     timer_instant,
 )
+from propdesk.dal.keys import iso_key
 from propdesk.errors import Conflict, InvalidRequest, NotFound
 from propdesk.logic.directory import DirectoryCache
 from propdesk.models.common import Cents, Id, Name, ShortText
@@ -565,7 +566,53 @@ def waiting_mail(store: RegisterStore, property_id: str) -> list[MailItem]:
     return [m for m in store.listing(property_id, Register.MAIL, begins_with="waiting#") if isinstance(m, MailItem)]
 
 
-def permits_received(store: RegisterStore, property_id: str, start: str, end: str) -> list[Permit]:
-    """Permits received between two UTC instants (one Query): for the reports."""
-    found = store.listing(property_id, Register.PERMITS, between=(start, end))
-    return [p for p in found if isinstance(p, Permit)]
+def morning_mail(store: RegisterStore, property_id: str, as_of: datetime) -> list[dict[str, Any]]:
+    """Uncollected mail as rows of the morning-meeting list, under the site office that holds it."""
+    return [
+        {
+            "department": "site_office",
+            "number": m.id,
+            "ticket_id": m.id,
+            "kind": f"mail:{m.item}",
+            "status": m.status,
+            "responsible": f"{m.unit_id}/{m.resident_id}",
+            "age_hours": round((as_of - m.received_at).total_seconds() / 3600, 1),
+            "next_due": None,
+            "breaches": [],
+            "coordination": False,
+        }
+        for m in waiting_mail(store, property_id)
+    ]
+
+
+REGISTER_FIGURES = (
+    "permits_received",
+    "permits_issued",
+    "permits_on_time",
+    "permits_late",
+    "permits_overdue",
+    "mail_received",
+    "mail_waiting",
+)
+
+
+def register_figures(store: RegisterStore, property_id: str, since: datetime, until: datetime) -> dict[str, int]:
+    """The registers' lines of a report (four Queries): permits received in the period, issued and on time
+    (the 30-minute target), issued late or still overdue; mail received in the period and waiting now."""
+    start, end = iso_key(since), iso_key(until)
+    permits = [
+        p for p in store.listing(property_id, Register.PERMITS, between=(start, end + "~")) if isinstance(p, Permit)
+    ]
+    received_mail = sum(
+        len(store.listing(property_id, Register.MAIL, between=(f"{state}#{start}", f"{state}#{end}~")))
+        for state in ("handed_over", "waiting")
+    )
+    return {
+        "permits_received": len(permits),
+        "permits_issued": sum(p.issued_at is not None for p in permits),
+        "permits_on_time": sum(p.issued_at is not None and p.on_time is True for p in permits),
+        "permits_late": sum(p.issued_at is not None and p.on_time is False for p in permits),
+        "permits_overdue": sum(p.issued_at is None and p.overdue_at is not None for p in permits),
+        "mail_received": received_mail,
+        "mail_waiting": len(waiting_mail(store, property_id)),
+    }
