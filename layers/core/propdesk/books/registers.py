@@ -23,6 +23,7 @@ from propdesk.models.common import Cents, Id, Name, ShortText
 from propdesk.models.enums import Department, Role
 
 ENTRY_SK = "ENTRY"
+FIRST_VERSION = 1  # the version PynamoDB gives an item on its first save
 FREE_CARDS_PER_MEMBER = 3  # at move-in, each family member's first three cards are free
 EXTRA_CARD_CENTS = 5_000  # ¥50 for every further card
 PERMIT_TARGET_MINUTES = 30  # the whole permit procedure, from receipt to issue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from propdesk import clock
 from propdesk.access import Principal
 from propdesk.books.registers import (
     EXTRA_CARD_CENTS,
+    FIRST_VERSION,
     FREE_CARDS_PER_MEMBER,
     PERMIT_TARGET_MINUTES,
     Entry,
@@ -39,6 +41,7 @@ from propdesk.notify.sender import SmsSender
 from propdesk.numbering import local_day
 
 E = TypeVar("E", bound=Entry)
+log = logging.getLogger(__name__)
 
 # 管理处: the office keeps the registers; the desk and the manager work in the same office.
 OFFICE = (Role.OFFICE_CLERK, Role.DESK_AGENT, Role.MANAGER)
@@ -319,9 +322,11 @@ class RegisterService:
             due_at=now + timedelta(minutes=PERMIT_TARGET_MINUTES),
             trail=[self._step(caller, "receive")],
         )
-        self.store.create(permit)
+        # The timer starts first: a receipt that then fails to commit leaves a timer that finds no permit and
+        # ends quietly, while the other order could leave a committed permit that no timer watches.
         if self.permit_timer_arn:
             self._start_timer(self.permit_timer_arn, f"{property_id}_{permit.id}", self._timer_input(permit))
+        self.store.create(permit)
         return permit
 
     def _timer_input(self, permit: Permit) -> dict[str, Any]:
@@ -411,16 +416,23 @@ class RegisterService:
             received_at=clock.now(),
             trail=[self._step(caller, "receive")],
         )
-        item.notified = self._tell(resident, mail_arrived_text(resident.language, resident.name, item))
-        self.store.create(item)
-        return item
+        self.store.create(item)  # logged before anyone is told, so a failed SMS never loses the item
+        told = item.model_copy(update={"notified": self._tell(resident, mail_arrived_text(resident, item))})
+        return self.store.update(told, FIRST_VERSION)  # type: ignore[return-value]
 
     def _tell(self, resident: Resident, text: str) -> str:
+        """Whether the resident was told: an SMS the provider refuses is recorded, not a refusal of the item."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         if resident.sms_opt_out:
             return "opted_out"
         if self._sender is None:
             return "no_sender"
-        self._sender().send(resident.phone, text)
+        try:
+            self._sender().send(resident.phone, text)
+        except (BotoCoreError, ClientError) as err:
+            log.warning("mail notice not sent", extra={"resident_id": resident.id, "error": type(err).__name__})
+            return "failed"
         return "sent"
 
     def hand_over_mail(self, caller: Principal, property_id: str, mail_id: str, request: MailHandoverIn) -> MailItem:
@@ -553,8 +565,11 @@ _READERS: dict[Register, tuple[Role, ...]] = {
 }
 
 
-def mail_arrived_text(language: Language, name: str, item: MailItem) -> str:
-    return TEXTS["mail_arrived"][language].format(name=name, item=MAIL_ITEMS[item.item][language], number=item.id)
+def mail_arrived_text(resident: Resident, item: MailItem) -> str:
+    language = resident.language
+    return TEXTS["mail_arrived"][language].format(
+        name=resident.name, item=MAIL_ITEMS[item.item][language], number=item.id
+    )
 
 
 def permit_overdue_text(language: Language, permit: Permit) -> str:
