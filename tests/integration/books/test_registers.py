@@ -289,3 +289,4 @@ def test_uncollected_mail_is_on_the_morning_list_and_the_reports_count_permits_a
     jobs.reports.lambda_handler({"report": "monthly", "scheduled_at": "2026-11-30T22:00:00Z"}, Context())
     assert jobs.get_json("reports/monthly/_group/2026-11.json")["figures"]["registers"] == expected
     assert "待领邮件 Mail waiting" in jobs.get_text("reports/daily/SUN/2026-11-23.csv")
+    assert "30分钟内办结 Issued within 30 minutes" in jobs.get_text("reports/daily/SUN/2026-11-23.html")

@@ -211,7 +211,7 @@ class RegisterService:
         return Step(at=clock.now(), by=caller.user_id, role=caller.role, action=action, note=note)
 
     def _signature(self, entry: Entry, key: str) -> str:
-        """The key of a signature image uploaded for this very entry, or a 422 naming signature_key."""
+        """The key of a signature image uploaded for this very entry, or a 400 naming signature_key."""
         if not key.startswith(self.signature_prefix(entry.property_id, entry.register, entry.id)):
             raise _field_error("signature_key", "not a signature uploaded for this entry")
         if not self._uploaded(self.bucket, key):
