@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from propdesk.dal.directory import DirectoryStore
+from propdesk.models.directory import Resident
 from tests.integration.books.registers_world import Office, office_account, sms_sent, upload_signature
 
 SUN = "/properties/SUN/registers"
@@ -138,8 +140,15 @@ def test_mail_is_counted_and_the_addressee_is_told_in_their_language(api, office
             "(no. SUN-ML-20261123-002). Please collect it in person and sign for it.",
         ),
     ]
+    assert (letter.body["notified"], parcel.body["notified"]) == ("sent", "sent")
+    # A resident who opted out of SMS is not texted; the item is logged all the same.
+    quiet = Resident(id="quiet", property_id="SUN", unit_id="U102", name="安静", phone="+8613800000009")
+    DirectoryStore(office.physical["DirectoryTable"]).put(quiet.model_copy(update={"sms_opt_out": True}), create=True)
+    unannounced = api.post(f"{SUN}/mail", office["clerk"], body={"resident_id": "quiet", "item": "letter"})
+    assert (unannounced.status, unannounced.body["notified"]) == (201, "opted_out")
+    assert len(sms_sent()) == 2
     waiting = api.get(f"{SUN}/mail", office["clerk"], query={"status": "waiting"})
-    assert [m["id"] for m in waiting.body] == ["SUN-ML-20261123-001", "SUN-ML-20261123-002"]
+    assert [m["id"] for m in waiting.body] == ["SUN-ML-20261123-001", "SUN-ML-20261123-002", "SUN-ML-20261123-003"]
 
 
 def test_mail_goes_only_to_the_addressee_and_the_office_never_signs_for_a_resident(api, office, aws):
