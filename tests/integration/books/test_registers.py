@@ -247,14 +247,11 @@ def test_another_property_sees_nothing_and_other_roles_are_refused(api, office, 
     assert api.post(f"{SUN}/mail", world["zhang"], body={"resident_id": "zhang", "item": "letter"}).status == 403
 
 
-def test_uncollected_mail_is_on_the_morning_list_and_the_reports_count_permits_and_mail(
-    api, office, jobs, clock, monkeypatch
-):
+def test_uncollected_mail_is_on_the_morning_list_and_the_reports_count_permits_and_mail(api, office, jobs, clock):
     from tests.integration.sweep.support import Context
     from tests.support.api import reset_api_state
 
-    monkeypatch.setenv("PERMIT_TIMER_ARN", "")  # the jobs' environment is the template's; no timer runs here
-    reset_api_state()
+    reset_api_state()  # the API now reads the jobs' environment, the template's
     parcel = api.post(f"{SUN}/mail", office["gate"], body={"resident_id": "zhang", "item": "parcel"}).body
     letter = api.post(f"{SUN}/mail", office["gate"], body={"resident_id": "smith", "item": "letter"}).body
     key = upload_signature(api, office["clerk"], f"{SUN}/mail/{letter['id']}", office.physical["AttachmentsBucket"])
