@@ -50,6 +50,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("warranty", "staff-wu-gang", "吴刚", "warranty_engineer", "warranty engineer 维保工程师"),
     DemoUser("contractor", "staff-zheng-jian", "郑建", "contractor", "contractor 施工单位"),
     DemoUser("manager", "staff-liu-yang", "刘洋", "manager", "site office manager 管理处经理"),
+    DemoUser("clerk", "staff-he-min", "何敏", "office_clerk", "site office clerk 管理处文员 (registers)"),
+    DemoUser("finance", "staff-gao-ping", "高平", "finance", "finance 财务 (permit fees)"),
+    DemoUser("gate", "staff-ma-jun", "马军", "security", "security and gate 保安门岗"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -61,6 +64,9 @@ _STAFF_DEPARTMENT = {
     "desk": "customer_service",
     "manager": "customer_service",
     "callcentre": "customer_service",
+    "clerk": "customer_service",
+    "finance": "customer_service",
+    "gate": "security",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -72,9 +78,9 @@ def user(key: str) -> DemoUser:
     raise KeyError(f"no demo user {key!r}; known: {', '.join(u.key for u in DEMO_USERS)}")
 
 
-def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, Any]:
-    """Write the demo property into the directory table, and the samples' ticket into the tickets table;
-    the domain layer must be importable."""
+def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
+    """Write the demo property into the directory table, the samples' ticket into the tickets table and one
+    entry in each of the site office's registers into the books table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -130,6 +136,8 @@ def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, An
             )
     if tickets_table:
         _put_sample_ticket(directory_table, tickets_table)
+    if books_table:
+        _put_register_entries(directory_table, books_table)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
 
 
@@ -163,3 +171,48 @@ def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
     service.act(desk, ticket_id, Action.BOOK_APPOINTMENT, appointment)
     dispatch = commands.DispatchInput(department=engineering, assignee_id=user("technician").record_id)
     service.act(desk, ticket_id, Action.DISPATCH, dispatch)
+
+
+def _put_register_entries(directory_table: str, books_table: str) -> None:
+    """One entry in each register, written as the office would: a pass card issued to 王芳, a work permit
+    issued in time, a parcel waiting for her (on the morning list), a subscription awaiting her signature,
+    and a visitor the office let in after calling her."""
+    from propdesk.access import Principal
+    from propdesk.books.registers import RegisterStore
+    from propdesk.dal.directory import DirectoryStore
+    from propdesk.logic import registers as r
+    from propdesk.logic.directory import DirectoryCache
+    from propdesk.models.enums import Role
+
+    # No SMS and no permit timer at seeding: the parcel notice is not sent and the permit is issued at once.
+    office = r.RegisterService(RegisterStore(books_table), DirectoryCache(DirectoryStore(directory_table)), "")
+    clerk = Principal(user("clerk").record_id, Role.OFFICE_CLERK, PROPERTY_ID)
+    finance = Principal(user("finance").record_id, Role.FINANCE, PROPERTY_ID)
+    gate = Principal(user("gate").record_id, Role.SECURITY, PROPERTY_ID)
+    resident = user("resident").record_id
+    office.issue_pass_card(clerk, PROPERTY_ID, r.PassCardIn(resident_id=resident, card_number="SUN-0001001"))
+    application = r.PermitIn(
+        contractor="平安装修公司 Ping An Decoration",
+        work="1号楼0102 厨房改造 kitchen refit",
+        unit_id="sun-1-0102",
+        workers=[r.WorkerIn(name="王师傅"), r.WorkerIn(name="李师傅")],
+        documents=["营业执照 business licence", "施工方案 work plan"],
+        fee_cents=20_000,
+    )
+    permit = office.receive_permit(clerk, PROPERTY_ID, application)
+    office.pay_permit_fee(finance, PROPERTY_ID, permit.id, r.FeeIn(amount_cents=20_000))
+    office.check_permit_documents(gate, PROPERTY_ID, permit.id, r.DocumentsIn(passed=True))
+    office.issue_permit(clerk, PROPERTY_ID, permit.id)
+    office.receive_mail(gate, PROPERTY_ID, r.MailIn(resident_id=resident, item="parcel", sender="顺丰速运 SF Express"))
+    subscription = r.SubscriptionIn(
+        resident_id=resident,
+        title="人民日报 People's Daily",
+        first_month="2027-01",
+        months=12,
+        monthly_price_cents=2_500,
+    )
+    office.subscribe(clerk, PROPERTY_ID, subscription)
+    visit = office.ask_visit(
+        gate, PROPERTY_ID, r.VisitIn(visitor="赵六", purpose="探亲 family visit", resident_id=resident)
+    )
+    office.answer_visit(clerk, PROPERTY_ID, visit.id, r.VisitAnswerIn(outcome="admitted", confirmed_with="王芳"))

@@ -43,6 +43,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         physical = {**infra.create_tables(), **infra.create_buckets()}
         for key, value in infra.function_environment("ApiFunction", physical).items():
             monkeypatch.setenv(key, value)
+        # No permit timer is deployed here (tests/integration/books/test_registers_permit_timer.py deploys one).
+        monkeypatch.delenv("PERMIT_TIMER_ARN", raising=False)
         yield physical
 
 

@@ -16,6 +16,10 @@ class ApiSettings(FunctionSettings):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
     attachments_bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
     idempotency_seconds: int = Field(default=86_400, ge=60)
+    # The site office's registers: a work permit's 30-minute timer, and SMS to residents about their mail.
+    permit_timer_arn: str | None = Field(default=None, alias="PERMIT_TIMER_ARN")
+    sms_provider: str = Field(default="sns", alias="SMS_PROVIDER")
+    sms_origination_identity: str | None = Field(default=None, alias="SMS_ORIGINATION_IDENTITY")
 
 
 @cache

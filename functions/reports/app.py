@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from reports_settings import settings
 
 from propdesk import clock
+from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.models.directory import Property
@@ -23,7 +24,8 @@ logger = Logger()
 @cache
 def builder() -> ReportBuilder:
     cfg = settings()
-    return ReportBuilder(TicketStore(cfg.tickets_table), cfg.reports_bucket, cfg.group_timezone)
+    registers = RegisterStore(cfg.books_table) if cfg.books_table else None
+    return ReportBuilder(TicketStore(cfg.tickets_table), cfg.reports_bucket, cfg.group_timezone, registers)
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -13,9 +13,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from sweep_settings import settings
 
 from propdesk import clock
+from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.registers import morning_mail
 from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property
 from propdesk.notices import Notice
@@ -54,6 +56,7 @@ def runner() -> SweepRunner:
         _publish,
         restarter(store, cache_.property),
         cfg.page_size,
+        partial(morning_mail, RegisterStore(cfg.books_table)) if cfg.books_table else None,
     )
 
 

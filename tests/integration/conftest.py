@@ -18,6 +18,7 @@ def jobs(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Jobs]
             monkeypatch.setenv(key, value)
     # The ticket workflow is not deployed in these tests: restarts are observed through a fake where it matters.
     monkeypatch.delenv("TICKET_WORKFLOW_ARN", raising=False)
+    monkeypatch.delenv("PERMIT_TIMER_ARN", raising=False)  # nor the permit timer (books/ deploys its own)
     reset_warm_state()
     yield Jobs(queues, aws["ReportsBucket"])
     reset_warm_state()

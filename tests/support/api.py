@@ -134,7 +134,14 @@ def reset_api_state() -> None:
     """A new sandbox: forget the API's services, settings and caches built against the last moto account."""
     deps = sys.modules.get("routes.deps")
     if deps is not None:
-        for name in ("directory_cache", "ticket_service", "directory_service", "limits"):
+        for name in (
+            "directory_cache",
+            "ticket_service",
+            "directory_service",
+            "limits",
+            "sms_sender",
+            "register_service",
+        ):
             getattr(deps, name).cache_clear()
     settings_module = sys.modules.get("api_settings")
     if settings_module is not None:

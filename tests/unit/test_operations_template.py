@@ -70,7 +70,7 @@ def test_errors_and_throttles_of_every_function_raise_an_alarm(alarm):
 
 
 def test_failed_workflows_api_errors_and_the_sms_cap_raise_alarms():
-    assert alarm_targets("WorkflowFailuresAlarm") == {"TicketWorkflow"}
+    assert alarm_targets("WorkflowFailuresAlarm") == {"TicketWorkflow", "PermitTimer"}
     metrics = template()["Resources"]["WorkflowFailuresAlarm"]["Properties"]["Metrics"]
     assert {m["MetricStat"]["Metric"]["MetricName"] for m in metrics if "MetricStat" in m} == {
         "ExecutionsFailed",

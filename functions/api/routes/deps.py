@@ -10,14 +10,17 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from api_settings import settings
 from propdesk.access import Principal
+from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.limits import UsageStore
 from propdesk.dal.tickets import Page, TicketStore
 from propdesk.errors import Unauthenticated
 from propdesk.logic.directory import DirectoryCache, DirectoryService
 from propdesk.logic.limits import Limits
+from propdesk.logic.registers import RegisterService
 from propdesk.logic.tickets import TicketService
 from propdesk.models.ticket import Ticket
+from propdesk.notify.sender import SmsSender, make_sender
 from routes.views import TicketPage, TicketView
 
 
@@ -41,6 +44,23 @@ def limits() -> Limits:
 def directory_service() -> DirectoryService:
     cache_ = directory_cache()
     return DirectoryService(cache_.store, cache_)
+
+
+@cache
+def sms_sender() -> SmsSender:
+    return make_sender(settings().sms_provider, settings().sms_origination_identity)
+
+
+@cache
+def register_service() -> RegisterService:
+    config = settings()
+    return RegisterService(
+        RegisterStore(config.books_table),
+        directory_cache(),
+        config.attachments_bucket,
+        sender=sms_sender,
+        permit_timer_arn=config.permit_timer_arn,
+    )
 
 
 def current_principal(request: Request) -> Principal:

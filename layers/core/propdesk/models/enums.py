@@ -16,6 +16,9 @@ class Role(StrEnum):
     CONTRACTOR = "contractor"  # 施工单位
     MANAGER = "manager"  # 管理处经理, 客户主任
     SYSTEM = "system"  # the workflow, the sweep, the intake channels
+    OFFICE_CLERK = "office_clerk"  # 管理处文员: the site office's registers
+    FINANCE = "finance"  # 财务: takes fees
+    SECURITY = "security"  # 保安/门岗: the gate, checks contractors' documents
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}

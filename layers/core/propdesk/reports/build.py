@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from propdesk.books.registers import RegisterStore
 from propdesk.dal.tickets import TicketStore
+from propdesk.logic.registers import REGISTER_FIGURES, register_figures
 from propdesk.models.directory import Property
 from propdesk.reports import render, storage
 from propdesk.reports.figures import Figures
@@ -27,15 +30,19 @@ class Written:
 
 
 class ReportBuilder:
-    def __init__(self, store: TicketStore, bucket: str, group_timezone: str) -> None:
+    def __init__(
+        self, store: TicketStore, bucket: str, group_timezone: str, registers: RegisterStore | None = None
+    ) -> None:
         self.store = store
         self.bucket = bucket
         self.group_timezone = group_timezone
+        self.registers = registers  # the site office's registers: permits and mail figures
 
     def build(self, properties: Iterable[Property], period: Period, as_of: datetime) -> list[Written]:
         """One report per property, then the group's, each streamed from the by-property-created index."""
         written: list[Written] = []
         group = Figures()
+        group_registers: Counter[str] = Counter()
         summaries: list[dict[str, Any]] = []
         monthly = period.kind is ReportKind.MONTHLY
         with tempfile.TemporaryDirectory(prefix="report-") as tmp:
@@ -50,10 +57,16 @@ class ReportBuilder:
                             for line in rows:
                                 group_items.write(line)
                     head = self._head(prop.id, prop.name, prop.timezone, period, as_of, figures)
+                    if self.registers is not None:
+                        lines = register_figures(self.registers, prop.id, *period.bounds(prop.timezone))
+                        head["figures"]["registers"] = lines
+                        group_registers.update(lines)
                     written.append(self._write(head, spool if monthly else None, folder))
                     group.merge(figures)
                     summaries.append({"property_id": prop.id, "name": prop.name, "figures": head["figures"]})
             head = self._head(GROUP, "集团 Group", self.group_timezone, period, as_of, group)
+            if self.registers is not None:
+                head["figures"]["registers"] = {name: group_registers[name] for name in REGISTER_FIGURES}
             head["properties"] = summaries
             written.append(self._write(head, group_spool if monthly else None, folder))
         return written

@@ -39,6 +39,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "still_open": ("仍未关闭", "Still open"),
     "jobs": ("有偿工单", "Paid jobs"),
     "revenue_cents": ("收入（分）", "Revenue (fen)"),
+    # the site office's registers
+    "registers": ("管理处登记", "Site office registers"),
+    "permits_received": ("受理施工证", "Work permits received"),
+    "permits_issued": ("已发施工证", "Work permits issued"),
+    "permits_on_time": ("30分钟内办结", "Issued within 30 minutes"),
+    "permits_late": ("超时办结", "Issued late"),
+    "permits_overdue": ("超时未办结", "Overdue, not issued"),
+    "mail_received": ("收到邮件", "Mail received"),
+    "mail_waiting": ("待领邮件", "Mail waiting"),
     "revenue": ("收入（元）", "Revenue (CNY)"),
     # channels
     "app": ("App", "App"),

@@ -161,6 +161,9 @@ def render_html(head: dict[str, Any], spool: Path | None) -> str:
             ],
         ),
     ]
+    if f.get("registers"):  # the site office's registers: work permits and mail
+        parts.append(f"<h2>{_e(both('registers'))}</h2>")
+        parts.append(_table([both(name) for name in f["registers"]], [list(f["registers"].values())]))
     if head.get("properties"):
         parts.append(f"<h2>{_e(both('properties'))}</h2>")
         cols = ["received", "finished", "unfinished"]

@@ -29,10 +29,11 @@ def write_part(bucket: str, property_id: str, day: str, page: int, rows: Iterabl
     storage.put_text(bucket, part_key(property_id, day, page), text)
 
 
-def assemble(bucket: str, property_id: str, day: str, as_of: str) -> int:
+def assemble(bucket: str, property_id: str, day: str, as_of: str, mail: list[dict[str, Any]] | None = None) -> int:
     """Group every part's rows by department into the day's JSON and CSV; returns the number of orders.
 
     Rows are spooled to one file per department on local disk, so memory stays flat however long the list.
+    Mail not yet collected (`mail`, rows in the same columns) follows the orders, under the site office.
     """
     seen: set[str] = set()  # a ticket whose due time moved during the sweep may appear in two pages
     with tempfile.TemporaryDirectory(prefix="meeting-") as tmp:
@@ -56,15 +57,22 @@ def assemble(bucket: str, property_id: str, day: str, as_of: str) -> int:
                 handle.close()
         departments = sorted(files)
         json_path, csv_path = folder / "list.json", folder / "list.csv"
-        _write_json(json_path, property_id, day, as_of, len(seen), departments, files)
-        _write_csv(csv_path, departments, files)
+        _write_json(json_path, property_id, day, as_of, len(seen), departments, files, mail)
+        _write_csv(csv_path, departments, files, mail or [])
         storage.put_file(bucket, list_key(property_id, day, "json"), json_path)
         storage.put_file(bucket, list_key(property_id, day, "csv"), csv_path)
     return len(seen)
 
 
 def _write_json(
-    path: Path, property_id: str, day: str, as_of: str, total: int, departments: list[str], files: dict[str, Path]
+    path: Path,
+    property_id: str,
+    day: str,
+    as_of: str,
+    total: int,
+    departments: list[str],
+    files: dict[str, Path],
+    mail: list[dict[str, Any]] | None,
 ) -> None:
     with path.open("w", encoding="utf-8") as out:
         head = {"property_id": property_id, "day": day, "as_of": as_of, "total": total}
@@ -75,10 +83,13 @@ def _write_json(
                 for m, line in enumerate(rows):
                     out.write(("," if m else "") + line.rstrip("\n"))
             out.write("]}")
-        out.write("]}")
+        out.write("]")
+        if mail is not None:
+            out.write(',"mail_waiting":' + json.dumps(mail, ensure_ascii=False, separators=(",", ":")))
+        out.write("}")
 
 
-def _write_csv(path: Path, departments: list[str], files: dict[str, Path]) -> None:
+def _write_csv(path: Path, departments: list[str], files: dict[str, Path], mail: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as out:  # the BOM lets Excel read the Chinese headers
         writer = csv.writer(out)
         writer.writerow([f"{zh} {en}" for zh, en in zip(HEADERS_ZH, COLUMNS, strict=True)])
@@ -87,3 +98,5 @@ def _write_csv(path: Path, departments: list[str], files: dict[str, Path]) -> No
                 for line in rows:
                     row = json.loads(line)
                     writer.writerow([";".join(row[c]) if c == "breaches" else row[c] for c in COLUMNS])
+        for row in mail:
+            writer.writerow([";".join(row[c]) if c == "breaches" else row[c] for c in COLUMNS])

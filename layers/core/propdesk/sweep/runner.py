@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from propdesk import access
 from propdesk.dal.directory import DirectoryStore
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 Publisher = Callable[[Sequence[Notice]], int]
+MailWaiting = Callable[[str, datetime], list[dict[str, Any]]]  # the property's uncollected mail as list rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class SweepRunner:
         publish: Publisher,
         restart: Restarter | None,
         page_size: int = PAGE_SIZE,
+        mail_waiting: MailWaiting | None = None,
     ) -> None:
         self.service = service
         self.store = store
@@ -57,6 +60,7 @@ class SweepRunner:
         self.publish = publish
         self.restart = restart
         self.page_size = page_size
+        self.mail_waiting = mail_waiting
 
     def begin(self, properties: Iterable[Property], as_of: datetime, *, manual: bool = False) -> list[SweepTask]:
         """A checkpoint per property for its local day; unfinished ones (new or stalled) get a task.
@@ -86,7 +90,8 @@ class SweepRunner:
             while True:
                 cp = self._page(cp, prop, staff, as_of)
                 if cp.cursor is None:
-                    total = meeting.assemble(self.bucket, prop.id, cp.day, cp.as_of)
+                    mail = self.mail_waiting(prop.id, as_of) if self.mail_waiting else None
+                    total = meeting.assemble(self.bucket, prop.id, cp.day, cp.as_of, mail)
                     self.checkpoints.finish(cp)
                     log.info("sweep finished", extra={"property_id": prop.id, "day": cp.day, "open": total})
                     return True

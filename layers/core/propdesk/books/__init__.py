@@ -1,0 +1,1 @@
+"""The desk's books beside its tickets: one module per book, on the books table."""
