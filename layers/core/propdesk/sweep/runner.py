@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from propdesk import access
+from propdesk.calendar import local_instant
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import ActionNotAllowed, ConcurrentUpdate
@@ -61,14 +62,17 @@ class SweepRunner:
     def begin(self, properties: Iterable[Property], as_of: datetime, *, manual: bool = False) -> list[SweepTask]:
         """A checkpoint per property for its local day; unfinished ones (new or stalled) get a task.
 
-        A run by hand is a run of its own (its own checkpoint and list): it never marks the day's
-        scheduled sweep done.
+        A run by hand, or any run before the desk closes, is a run of its own (its own checkpoint and list):
+        it never marks the day's scheduled sweep done.
         """
         tasks = []
         for prop in properties:
-            day = rules.local_date(as_of, prop.zone).isoformat()
-            if manual:
-                day = f"{day}-manual-{as_of.astimezone(prop.zone):%H%M%S}"
+            local = as_of.astimezone(prop.zone)
+            day = local.date().isoformat()
+            # Only a run after the desk closed is the day's sweep: one fired earlier, even with the schedule's
+            # input, is a run of its own, so the evening's scheduled sweep still runs.
+            if manual or as_of < local_instant(local.date(), prop.desk_closes, prop.zone):
+                day = f"{day}-manual-{local:%H%M%S}"
             cp = self.checkpoints.open(prop.id, day, as_of.isoformat())
             if not cp.done:
                 tasks.append(SweepTask(prop.id, day))
