@@ -132,6 +132,9 @@ def test_missed_same_day_opens_a_coordination_sheet_as_the_system():
     assert out.ticket.status is Status.COORDINATION and out.ticket.coordination_opened_at == due
     assert [e.action for e in out.events] == ["timer", "coordinate"]
     assert out.events[1].actor_role == "system"
+    # The resident hears of the sheet as the people who follow it up do, whoever saw the day pass first.
+    [told] = out.notices
+    assert (told.kind, told.audience) == ("same_day_missed", ["resident", "assignee", "dispatcher", "desk"])
     following = next_step(out.ticket, PROP, due, step, fired_at=due)
     assert following.name == "coordination"
     assert {s.name for s in following.starts} >= {"coordination_check", "coordination_update"}

@@ -18,11 +18,13 @@ from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property, Staff
 from propdesk.models.enums import Action, Status
 from propdesk.models.ticket import Ticket
-from propdesk.notices import Audience, Notice, NoticeKind, notice_id
-from propdesk.sla import TargetName, pause_adjusted
+from propdesk.notices import Audience, Notice, NoticeKind
+from propdesk.sla import TargetName
 from propdesk.sweep import meeting, rules
 from propdesk.sweep.checkpoint import Checkpoint, CheckpointStore, StaleCheckpoint
 from propdesk.sweep.restart import Restarter
+from propdesk.targets import RULES, due_of
+from propdesk.workflow.timers import timer_notice
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +169,11 @@ class SweepRunner:
         )
 
     def _tell_coordination(self, ticket: Ticket, as_of: datetime) -> None:
-        """The resident learns the order became a coordination sheet, who owns it and when they hear next.
+        """The people told when the workflow's same-day timer passes learn the order became a coordination
+        sheet, who owns it and when they hear next.
 
-        The notice has the id the workflow's same-day timer gives it (ticket, target, due), so whichever
-        of the two tells first, each person is told once.
+        It is the timer's own notice (same id, kind and audience), so whichever of the two tells first, each
+        person is told once.
         """
         opened = ticket.coordination_opened_at
         assert opened is not None
@@ -180,17 +183,8 @@ class SweepRunner:
             if name in ticket.sla
         }
         missed = rules.day_target(ticket, as_of)
-        timer, at = (missed.name, pause_adjusted(missed.due_at, missed.paused_seconds)) if missed else ("day", opened)
-        notice = Notice(
-            id=notice_id(ticket.id, timer, at),
-            kind=NoticeKind.SAME_DAY_MISSED,
-            ticket_id=ticket.id,
-            property_id=ticket.property_id,
-            number=ticket.number,
-            audience=[Audience.RESIDENT, Audience.ASSIGNEE],
-            at=at,
-            params={"owner_id": ticket.assignee_id, "due": due},
-        )
+        name, at = (TargetName(missed.name), due_of(missed)) if missed else (TargetName.SAME_DAY, opened)
+        notice = timer_notice(ticket, name.value, at, RULES[name].level, owner_id=ticket.assignee_id, due=due)
         self.publish([notice])
 
     def _close(self, ticket: Ticket, decision: rules.Decision, as_of: datetime) -> Ticket:
