@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from local.moto_patches import (
     install_lambda_seam,
     install_s3_mirror,
     install_time_warp,
+    on_activity,
+    outbox,
     serialise_dynamodb,
 )
 from local.provision import Provisioner, Stack
@@ -50,6 +53,7 @@ class Options:
     state: Path = ROOT / ".local"
     echo_logs: bool = False
     seed: bool = True
+    start: datetime | None = None  # the warped instant the stack starts at (default: now)
 
 
 class LocalStack:
@@ -64,7 +68,7 @@ class LocalStack:
         self.options = options
         self.state = state_dir(options.state)
         self.key = DevKey.load_or_create(self.state)
-        self.clock = WarpClock(options.warp)
+        self.clock = WarpClock(options.warp, start=options.start, file=self.state / "clock.json")
         self.workers = Workers(_ensure(self.state / "logs"), echo=options.echo_logs)
         self.moto: ThreadedMotoServer | None = None
         self.endpoint = ""
@@ -83,9 +87,10 @@ class LocalStack:
         started = time.monotonic()
         self._start_moto()
         self._unserialise = serialise_dynamodb()
-        if self.options.warp != 1:
+        if self.options.warp != 1 or self.options.start is not None:
             install_time_warp(self.clock)
-        self._stop_seam = install_lambda_seam(self.workers)
+        self._stop_seam = install_lambda_seam(self.workers, self.clock.now)
+        on_activity(self.workers.touch)
         install_s3_mirror(self.options.state / "s3")
         template = Template.from_file(
             self.options.template, parameters=self._parameters(), region=REGION, account_id=ACCOUNT_ID
@@ -159,6 +164,7 @@ class LocalStack:
             "AWS_SAM_LOCAL": "true",  # what `sam local` sets; Powertools Tracer turns itself off
             "PROPDESK_TIME_WARP": repr(self.options.warp),
             "PROPDESK_TIME_ORIGIN": self.clock.origin.isoformat(),
+            "PROPDESK_TIME_FILE": str(self.clock.file),
         }
 
     def _seed(self) -> dict[str, Any] | None:
@@ -203,7 +209,14 @@ class LocalStack:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
-                self._reply(200, runtime.info)
+                if self.path == "/sms":
+                    self._reply(200, {"messages": outbox()})
+                elif self.path == "/activity":
+                    self._reply(200, runtime.workers.activity())
+                elif self.path == "/clock":
+                    self._reply(200, {"now": runtime.clock.now().isoformat()})
+                else:
+                    self._reply(200, runtime.info)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
@@ -214,6 +227,13 @@ class LocalStack:
                         self._reply(200, {"outcome": runtime.scheduler.fire(name)})
                     except KeyError as err:
                         self._reply(404, {"message": str(err)})
+                elif verb == "clock":
+                    try:
+                        at = runtime.advance(datetime.fromisoformat(body["to"]))
+                    except (KeyError, TypeError, ValueError) as err:
+                        self._reply(400, {"message": f"clock: {err}"})
+                    else:
+                        self._reply(200, {"now": at.isoformat()})
                 elif verb == "invoke" and runtime.workers.find(name):
                     outcome = runtime.workers.invoke(name, body, "cli")
                     self._reply(200, {"ok": outcome.ok, "payload": outcome.payload})
@@ -242,6 +262,7 @@ class LocalStack:
             "moto_url": self.endpoint,
             "warp": self.options.warp,
             "time_origin": self.clock.origin.isoformat(),
+            "time_start": self.clock.start.isoformat(),
             "functions": sorted(self.stack.functions),
             "state_machines": sorted(self.stack.state_machines.values()),
             "schedules": [s.name for s in self.stack.schedules],
@@ -249,6 +270,25 @@ class LocalStack:
             "seeded": seeded,
             "startup_s": round(startup_s, 2),
         }
+
+    def advance(self, to: datetime) -> datetime:
+        """Jump the clock forward to `to`, stopping at every schedule due on the way to deliver it then."""
+        if to.tzinfo is None:
+            raise ValueError("the instant needs a timezone")
+        scheduler = self.scheduler
+        try:
+            if scheduler is None:
+                return self.clock.jump(max(to, self.clock.now()))
+            scheduler.holding = True
+            while (stop := scheduler.next_due(before=to)) is not None:
+                self.clock.jump(max(stop, self.clock.now()))
+                self.workers.touch()
+                scheduler.deliver_due()
+            return self.clock.jump(max(to, self.clock.now()))
+        finally:
+            self.workers.touch()
+            if scheduler is not None:
+                scheduler.holding = False
 
     # ------------------------------------------------------------ stop
 

@@ -63,6 +63,12 @@ _STAFF_DEPARTMENT = {
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
 
+def phone(key: str) -> str:
+    """The demo user's phone number (E.164), where their SMS go."""
+    user(key)
+    return _PHONES[key]
+
+
 def user(key: str) -> DemoUser:
     for demo in DEMO_USERS:
         if demo.key == key:
