@@ -73,10 +73,27 @@ def test_a_complaint_across_two_departments_is_called_back_once_both_parts_are_d
     survey = f"Ticket {n} is done. Please reply 1-5 to rate our service (5 = very satisfied)."
     assert desk.sms(n) == {"resident-en": [survey]}
 
-    # When the desk calls back at 14:00 and the resident is satisfied: the complaint closes
+    # When the desk calls back at 14:00: the resident is satisfied, and raises a new matter on the call
     desk.at("2026-12-01 14:00")
     desk.act("desk", complaint, "record_callback", satisfaction=5, notes="resident satisfied 业主满意")
+    matter = desk.call(
+        "desk",
+        "POST",
+        "/properties/prop-sun/tickets",
+        {
+            "kind": "repair",
+            "channel": "phone",
+            "resident_id": "res-alex-morgan",
+            "description": "The hallway light outside 2-0802 flickers",
+            "linked_ticket_id": complaint["id"],
+        },
+        expect=201,
+    )
+    # Then the new matter is a ticket of its own, linked to the complaint; the complaint closes
+    assert (matter["kind"], matter["status"], matter["linked_ticket_id"]) == ("repair", "received", complaint["id"])
+    assert matter["number"] != n
     closed = desk.wait_for_status(complaint, "closed", user="resident-en")
+    assert closed["description"] == "Loud TV from the flat above every night after 23:00"
     assert closed["satisfaction"] == 5
     assert desk.targets(closed) == {
         "desk_reply": "due 2026-12-02 09:00, met 2026-12-01 09:05",

@@ -36,8 +36,10 @@ def _meeting_list(desk: Harness, name: str) -> dict[str, list[str]]:
         aws_secret_access_key="testing",
     )
     [bucket] = [b["Name"] for b in s3.list_buckets()["Buckets"] if "reportsbucket" in b["Name"].lower()]
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=f"meetings/prop-sun/{name}")["Contents"]]
-    [key] = [k for k in keys if k.endswith(".csv")]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"meetings/prop-sun/{name}").get("Contents", [])
+    found = [o["Key"] for o in listed if o["Key"].endswith(".csv")]
+    assert len(found) == 1, f"the sweep left no meeting list {name}*.csv (found {found})"
+    key = found[0]
     rows = list(csv.reader(io.StringIO(s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8-sig"))))
     assert rows[0] == [
         "部门 department",
