@@ -135,3 +135,28 @@ def test_an_invalid_complaint_goes_back_to_the_call_centre_agent_with_the_reason
     # And it waits in the call centre's queue of returned complaints, with its reason
     queue = desk.call("callcentre", "GET", "/tickets?property_id=prop-sun&kind=complaint&status=invalid")
     assert [(t["number"], t["invalid_reason"]) for t in queue["items"]] == [(n, reason)]
+
+
+def test_the_call_centre_cannot_record_a_complaint_for_a_unit_without_a_signed_contract(desk: Harness) -> None:
+    # Given a unit whose contract is not signed (未签约)
+    desk.call(
+        "manager",
+        "POST",
+        "/properties/prop-sun/units",
+        {"id": "sun-2-0901", "building_id": "sun-b2", "number": "0901", "contract_signed": False},
+        expect=201,
+    )
+    before = desk.call("callcentre", "GET", "/tickets?property_id=prop-sun&kind=complaint")["items"]
+    # When a call-centre agent records a complaint for it, whichever channel the agent picks
+    for channel in ("call_centre", "phone"):
+        refused = desk.call(
+            "callcentre",
+            "POST",
+            "/properties/prop-sun/tickets",
+            {"kind": "complaint", "channel": channel, "unit_id": "sun-2-0901", "description": "投诉电梯噪音"},
+            expect=400,
+        )
+        # Then it is refused, naming the unit, and nothing is recorded
+        assert refused["error"] == "invalid_request"
+        assert refused["details"] == [{"field": "unit_id", "problem": "contract not signed (未签约)"}]
+    assert desk.call("callcentre", "GET", "/tickets?property_id=prop-sun&kind=complaint")["items"] == before
