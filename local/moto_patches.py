@@ -350,6 +350,7 @@ class WarpClock:
         self._origin_ts = self.origin.timestamp()
         self._base, self._base_ts = self.start, self._origin_ts
         self.changed = threading.Condition()
+        self._waits: dict[int, datetime] = {}  # deadline of every wait in progress
         self._write()
 
     def now(self) -> datetime:
@@ -358,9 +359,12 @@ class WarpClock:
     def real_seconds(self, warped_seconds: float) -> float:
         return warped_seconds / self.warp
 
-    def jump(self, to: datetime) -> datetime:
-        """Move time forward to `to` at once (never back: what happened stays in the past)."""
+    def jump(self, to: datetime, *, at_least_now: bool = False) -> datetime:
+        """Move time forward to `to` at once (never back: what happened stays in the past); `at_least_now`:
+        to `to` or, if that has just passed, nowhere."""
         with self.changed:
+            if at_least_now:
+                to = max(to, self.now())
             if to < self.now():
                 raise ValueError(f"the clock is at {self.now().isoformat()}; it never goes back to {to.isoformat()}")
             self._base, self._base_ts = to.astimezone(UTC), time.time()
@@ -372,12 +376,22 @@ class WarpClock:
         """Wait until `done` is set (True) or `warped_seconds` of warped time have passed, jumps included."""
         deadline = self.now() + timedelta(seconds=warped_seconds)
         with self.changed:
-            while not done.is_set():
-                remaining = (deadline - self.now()).total_seconds()
-                if remaining <= 0:
-                    return False
-                self.changed.wait(self.real_seconds(remaining))
-            return True
+            self._waits[id(done)] = deadline
+            try:
+                while not done.is_set():
+                    remaining = (deadline - self.now()).total_seconds()
+                    if remaining <= 0:
+                        return False
+                    self.changed.wait(self.real_seconds(remaining))
+                return True
+            finally:
+                self._waits.pop(id(done), None)
+
+    def next_wait_s(self) -> float | None:
+        """Real seconds until the earliest wait in progress ends by itself (None: nothing waits for time)."""
+        with self.changed:
+            earliest = min(self._waits.values(), default=None)
+        return None if earliest is None else max(0.0, self.real_seconds((earliest - self.now()).total_seconds()))
 
     def _write(self) -> None:
         """The functions' clocks read this file (PROPDESK_TIME_FILE); replaced whole, so never read half written."""

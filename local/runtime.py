@@ -212,7 +212,7 @@ class LocalStack:
                 if self.path == "/sms":
                     self._reply(200, {"messages": outbox()})
                 elif self.path == "/activity":
-                    self._reply(200, runtime.workers.activity())
+                    self._reply(200, {**runtime.workers.activity(), "next_timer_s": runtime.clock.next_wait_s()})
                 elif self.path == "/clock":
                     self._reply(200, {"now": runtime.clock.now().isoformat()})
                 else:
@@ -278,13 +278,13 @@ class LocalStack:
         scheduler = self.scheduler
         try:
             if scheduler is None:
-                return self.clock.jump(max(to, self.clock.now()))
+                return self.clock.jump(to, at_least_now=True)
             scheduler.holding = True
             while (stop := scheduler.next_due(before=to)) is not None:
-                self.clock.jump(max(stop, self.clock.now()))
+                self.clock.jump(stop, at_least_now=True)
                 self.workers.touch()
                 scheduler.deliver_due()
-            return self.clock.jump(max(to, self.clock.now()))
+            return self.clock.jump(to, at_least_now=True)
         finally:
             self.workers.touch()
             if scheduler is not None:

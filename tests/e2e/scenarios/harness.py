@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from local.runtime import token_for
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the demo property's timezone
 WAIT_S = 30.0  # a step the workflow takes asynchronously; longer means it is lost
+TIMER_S = 3.0  # a timer due within this many real seconds is part of what was set off
 QUIET_S = 0.3  # nothing started or running for this long: whatever an action or a jump set off has finished
 
 
@@ -69,14 +70,19 @@ class Harness:
         ticket: dict[str, Any] = self.call(user, "POST", "/tickets", fields, expect)
         return ticket
 
+    def record(self, user: str, expect: int = 201, **fields: Any) -> dict[str, Any]:
+        """POST /properties/{demo property}/tickets: a desk or call-centre agent records a matter; the new ticket."""
+        ticket: dict[str, Any] = self.call(user, "POST", f"/properties/{seed.PROPERTY_ID}/tickets", fields, expect)
+        return ticket
+
     def act(self, user: str, ticket: dict[str, Any] | str, action: str, expect: int = 200, **body: Any) -> Any:
-        """POST /tickets/{id}/actions/{action} as `user`, then wait until what it set off has finished."""
+        """POST /tickets/{id}/actions/{action} as `user`; `ticket`, `sms` and `at` wait for what it sets off."""
         ticket_id = ticket if isinstance(ticket, str) else ticket["id"]
-        answer = self.call(user, "POST", f"/tickets/{ticket_id}/actions/{action}", body, expect)
-        self.settle()
-        return answer
+        return self.call(user, "POST", f"/tickets/{ticket_id}/actions/{action}", body, expect)
 
     def ticket(self, ticket: dict[str, Any] | str, user: str = "desk") -> dict[str, Any]:
+        """The ticket as `user` sees it once the stack has done what the last actions set off."""
+        self.settle()
         ticket_id = ticket if isinstance(ticket, str) else ticket["id"]
         found: dict[str, Any] = self.call(user, "GET", f"/tickets/{ticket_id}")
         return found
@@ -86,8 +92,9 @@ class Harness:
     ) -> dict[str, Any]:
         """The ticket as `user` sees it once `check` holds (the workflow moves some tickets by itself)."""
         deadline = time.monotonic() + WAIT_S
+        ticket_id = ticket if isinstance(ticket, str) else ticket["id"]
         while True:
-            found = self.ticket(ticket, user)
+            found: dict[str, Any] = self.call(user, "GET", f"/tickets/{ticket_id}")
             if check(found):
                 return found
             if time.monotonic() > deadline:
@@ -107,6 +114,11 @@ class Harness:
     def at(self, wall_clock: str) -> None:
         """Move the clock forward to `wall_clock` (schedules on the way fire at their times), then settle."""
         self.settle()
+        now = self.now()
+        if wall_clock < now:
+            raise ScenarioFailed(
+                f"the clock is at {now} already: {wall_clock} is past (scenarios of a module run in order)"
+            )
         response = self.http.post(f"{self.control}/clock", json={"to": instant(wall_clock).isoformat()}, timeout=300)
         if response.status_code != 200:
             raise ScenarioFailed(f"the clock cannot move to {wall_clock}: {response.text}")
@@ -117,7 +129,9 @@ class Harness:
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
             activity = self.http.get(f"{self.control}/activity", timeout=10).json()
-            if activity["in_flight"] == 0 and activity["quiet_s"] >= quiet_s:
+            # A timer about to fire (a reminder catching up after a jump waits a second between fires) is work too.
+            imminent = activity.get("next_timer_s") is not None and activity["next_timer_s"] < TIMER_S
+            if activity["in_flight"] == 0 and activity["quiet_s"] >= quiet_s and not imminent:
                 return
             time.sleep(max(0.05, quiet_s - activity["quiet_s"]) if activity["in_flight"] == 0 else 0.05)
         raise ScenarioFailed(f"the stack was still busy after {WAIT_S} s")
@@ -152,7 +166,9 @@ class Harness:
         """Each SLA target as a person reads it: "due 2026-12-01 09:15, met 09:10" / "…, breached by 2 min"."""
         readable = {}
         for name, target in (ticket.get("sla") or {}).items():
-            text = f"due {local_time(target['due_at'])}"
+            # The due a person is held to: the stored due moved on by the time the resident kept the clock paused.
+            due = datetime.fromisoformat(target["due_at"]) + timedelta(seconds=target.get("paused_seconds") or 0)
+            text = f"due {local_time(due.isoformat())}"
             met = local_time(target.get("met_at"))
             if met is not None:
                 text += f", met {met[11:] if met[:10] == text[4:14] else met}"
