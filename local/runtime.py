@@ -176,7 +176,15 @@ class LocalStack:
                 if str(layer) not in sys.path:
                     sys.path.append(str(layer))
         tickets = {spec.environment.get("TICKETS_TABLE") for spec in self.stack.functions.values()} - {None}
-        return demo.seed(str(next(iter(tables))), next(iter(tickets), None))
+        from propdesk import clock  # the layer is on the path now
+
+        # The sample ticket is dispatched on the stack's clock like every later action: a stack started on
+        # another day (--start) has no weeks of its timers to catch up on.
+        clock.set_clock(self.clock.now)
+        try:
+            return demo.seed(str(next(iter(tables))), next(iter(tickets), None))
+        finally:
+            clock.set_clock(None)
 
     def _serve_apis(self) -> None:
         port = self.options.port
