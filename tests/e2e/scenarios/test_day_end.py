@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 import boto3
 import pytest
@@ -64,19 +63,15 @@ def _report_page(desk: Harness, kind: str, period: str) -> str:
 
 
 def _card(value: str, zh: str, en: str) -> str:
+    """One figure card of a report page: the number over its Chinese and English label."""
     return f'<div class="card"><b>{value}</b><span>{zh}<br>{en}</span></div>'
-
-
-def _repair(desk: Harness, resident: str, description: str) -> dict[str, Any]:
-    ticket = desk.report(resident, kind="repair", description=description)
-    return ticket
 
 
 def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and_the_reports(desk: Harness) -> None:
     # Given two repairs reported from the app at 09:00 and dispatched to 周强 at 09:05
     desk.at("2026-12-31 09:00")
-    drain = _repair(desk, "resident", "卫生间地漏堵塞，积水严重")
-    handle = _repair(desk, "resident-en", "The balcony door handle is loose")
+    drain = desk.report("resident", kind="repair", description="卫生间地漏堵塞，积水严重")
+    handle = desk.report("resident-en", kind="repair", description="The balcony door handle is loose")
     a, b = drain["number"], handle["number"]
     desk.at("2026-12-31 09:05")
     for ticket in (drain, handle):
