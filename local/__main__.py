@@ -1,4 +1,4 @@
-"""`python -m local`: up | token USER | users | fire SCHEDULE | invoke FUNCTION | demo."""
+"""`python -m local`: up | token USER | users | fire SCHEDULE | clock INSTANT | invoke FUNCTION | demo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         echo_logs=args.logs,
         seed=not args.no_seed,
         console_port=args.console_port,
+        start=args.start,
     )
     stop = threading.Event()
 
@@ -97,6 +99,18 @@ def cmd_up(args: argparse.Namespace) -> int:
         print("stopping…", flush=True)
         stack.stop()
         print("stopped.", flush=True)
+    return 0
+
+
+def _instant(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text}: give a timezone, e.g. {text}+08:00")
+    return at
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    print(_control(args, "/clock", {"to": args.to.isoformat()})["now"])
     return 0
 
 
@@ -162,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     up.add_argument("--warp", type=float, default=1.0, help="simulated seconds per real second")
     up.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="template parameter override")
+    up.add_argument(
+        "--start", type=_instant, help="the instant the stack's clock starts at, e.g. 2026-12-01T09:00+08:00"
+    )
     up.add_argument("--logs", action="store_true", help="echo the functions' own log lines")
     up.add_argument("--no-seed", action="store_true", help="do not create the demo property")
     up.set_defaults(run=cmd_up)
@@ -175,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     fire = commands.add_parser("fire", help="fire a schedule now")
     fire.add_argument("schedule")
     fire.set_defaults(run=cmd_fire)
+
+    clock = commands.add_parser("clock", help="move the clock forward to an instant (schedules on the way fire)")
+    clock.add_argument("to", type=_instant)
+    clock.set_defaults(run=cmd_clock)
 
     invoke = commands.add_parser("invoke", help="invoke a function of the running stack")
     invoke.add_argument("function", help="logical id, name or ARN")

@@ -15,7 +15,7 @@ import types
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,20 @@ TRIGGER_HEADER = "x-propdesk-trigger"
 _context = threading.local()
 STREAM_RETRIES = 2
 STREAM_BATCH = 100  # the template's BatchSize: records waiting when the reader is free go in one invocation
+
+
+_activity: list[Callable[[], None]] = []
+
+
+def on_activity(listener: Callable[[], None]) -> None:
+    """Call `listener` whenever the stack starts work that runs no function yet: a stream record waits for its
+    reader, a state starts. With the invokes themselves, this tells when whatever was set off has finished."""
+    _activity.append(listener)
+
+
+def _active() -> None:
+    for listener in _activity:
+        listener()
 
 
 def _current_trigger(default: str) -> str:
@@ -46,8 +60,10 @@ class _Triggered:
         _context.trigger = self.previous
 
 
-def install_lambda_seam(workers: Workers) -> Callable[[], None]:
-    """Route every moto Lambda invoke to the function's worker; returns a stop function for the async pools."""
+def install_lambda_seam(workers: Workers, now: Callable[[], datetime] | None = None) -> Callable[[], None]:
+    """Route every moto Lambda invoke to the function's worker; returns a stop function for the async pools.
+
+    `now` stamps the outbox's messages (the stack's warped clock)."""
     from moto.awslambda import models
 
     async_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
@@ -89,6 +105,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
         # the writer never waits for it. One reader per function takes every record waiting when it is free.
         records = [_stream_record(item, self.region_name, source) for item in items]
         table = source.split("/")[1] if "/" in source else source
+        _active()
         with stream_lock:
             pool = stream_pools.setdefault(function_arn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream"))
             stream_waiting.setdefault(function_arn, []).extend(records)
@@ -112,7 +129,7 @@ def install_lambda_seam(workers: Workers) -> Callable[[], None]:
     _name_unnamed_executions()
     tolerate_starting_executions()
     parse_json_paths_once()
-    _print_outbound_sms()
+    _print_outbound_sms(now or (lambda: datetime.now(UTC)))
 
     def stop() -> None:
         async_pool.shutdown(wait=False, cancel_futures=True)
@@ -366,10 +383,23 @@ def install_s3_mirror(folder: Path) -> None:
     S3Backend.put_object = put_object  # type: ignore[method-assign]
 
 
-def _print_outbound_sms() -> None:
-    """Locally, an SMS to a phone number is printed (number masked) instead of being sent."""
+_OUTBOX: list[dict[str, str]] = []
+_outbox_now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731 - replaced by the stack's clock
+_OUTBOX_LOCK = threading.Lock()
+
+
+def outbox() -> list[dict[str, str]]:
+    """Every SMS sent to a phone number since the stack started, in order: to (E.164), text, at (warped)."""
+    with _OUTBOX_LOCK:
+        return list(_OUTBOX)
+
+
+def _print_outbound_sms(now: Callable[[], datetime]) -> None:
+    """Locally, an SMS to a phone number is printed (number masked) and kept in the outbox instead of sent."""
     from moto.sns.models import SNSBackend
 
+    global _outbox_now
+    _outbox_now = now
     if getattr(SNSBackend.publish, "_prints_sms", False):
         return
     original = SNSBackend.publish
@@ -379,6 +409,8 @@ def _print_outbound_sms() -> None:
             from propdesk.models.common import mask_phone  # the layer is on the path once the stack is up
 
             log_line(f"✉ SMS to {mask_phone(phone_number)}: {message}")
+            with _OUTBOX_LOCK:
+                _OUTBOX.append({"to": phone_number, "text": message, "at": _outbox_now().isoformat()})
         return original(self, message, arn, phone_number, *a, **kw)
 
     publish._prints_sms = True  # type: ignore[attr-defined]
@@ -419,18 +451,106 @@ def _label_step_functions_invokes() -> None:
 
 
 class WarpClock:
-    """Warped time: `warp` seconds pass per real second from the real instant `origin`."""
+    """Warped time: `warp` seconds pass per real second, from the instant `start` at the real instant `origin`.
 
-    def __init__(self, warp: float, origin: datetime | None = None) -> None:
+    `jump` moves it forward at once; every wait made through `wait` (Wait states, task timeouts) and every
+    function (through the clock file, see propdesk.clock) sees the new time.
+    """
+
+    def __init__(
+        self, warp: float, origin: datetime | None = None, start: datetime | None = None, file: Path | None = None
+    ) -> None:
         self.warp = warp
         self.origin = origin or datetime.now(UTC)
+        self.start = (start or self.origin).astimezone(UTC)
+        self.file = file
         self._origin_ts = self.origin.timestamp()
+        self._base, self._base_ts = self.start, self._origin_ts
+        self.changed = threading.Condition()
+        self._waits: dict[int, datetime] = {}  # deadline of every wait in progress
+        self._write()
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self._origin_ts + (time.time() - self._origin_ts) * self.warp, UTC)
+        return self._base + timedelta(seconds=(time.time() - self._base_ts) * self.warp)
 
     def real_seconds(self, warped_seconds: float) -> float:
         return warped_seconds / self.warp
+
+    def jump(self, to: datetime, *, at_least_now: bool = False) -> datetime:
+        """Move time forward to `to` at once (never back: what happened stays in the past); `at_least_now`:
+        to `to` or, if that has just passed, nowhere."""
+        with self.changed:
+            if at_least_now:
+                to = max(to, self.now())
+            if to < self.now():
+                raise ValueError(f"the clock is at {self.now().isoformat()}; it never goes back to {to.isoformat()}")
+            self._base, self._base_ts = to.astimezone(UTC), time.time()
+            self._write()
+            self.changed.notify_all()
+        return self.now()
+
+    def wait(self, done: threading.Event, warped_seconds: float) -> bool:
+        """Wait until `done` is set (True) or `warped_seconds` of warped time have passed, jumps included."""
+        deadline = self.now() + timedelta(seconds=warped_seconds)
+        with self.changed:
+            self._waits[id(done)] = deadline
+            try:
+                while not done.is_set():
+                    remaining = (deadline - self.now()).total_seconds()
+                    if remaining <= 0:
+                        return False
+                    self.changed.wait(self.real_seconds(remaining))
+                return True
+            finally:
+                self._waits.pop(id(done), None)
+
+    def next_wait_s(self) -> float | None:
+        """Real seconds until the earliest wait in progress ends by itself (None: nothing waits for time)."""
+        with self.changed:
+            earliest = min(self._waits.values(), default=None)
+        return None if earliest is None else max(0.0, self.real_seconds((earliest - self.now()).total_seconds()))
+
+    def _write(self) -> None:
+        """The functions' clocks read this file (PROPDESK_TIME_FILE); replaced whole, so never read half written."""
+        if self.file is None:
+            return
+        text = json.dumps({"at": self._base.isoformat(), "real": self._base_ts, "warp": self.warp})
+        partial = self.file.with_suffix(".tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self.file)
+
+
+class _ClockEvent(threading.Event):
+    """An Event whose `set` wakes the clock's waiters, so `WarpClock.wait` can wait for it and for jumps at once."""
+
+    def __init__(self, clock: WarpClock) -> None:
+        super().__init__()
+        self._clock = clock
+        _active()  # a task state starts
+
+    def set(self) -> None:
+        super().set()
+        with self._clock.changed:
+            self._clock.changed.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if isinstance(timeout, WarpedSeconds):
+            return self._clock.wait(self, timeout.warped)
+        return super().wait(timeout)
+
+
+class WarpedSeconds(float):
+    """A task timeout in real seconds at the current warp, which also knows its warped length."""
+
+    warped: float
+
+    def __new__(cls, warped: float, clock: WarpClock) -> WarpedSeconds:
+        value = super().__new__(cls, clock.real_seconds(warped))
+        value.warped = warped
+        return value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> WarpedSeconds:
+        return self  # immutable; the engine copies its stack, timeouts included
 
 
 class _WarpedTimeout:
@@ -447,22 +567,23 @@ class _WarpedTimeout:
         self._inner.eval(env=env)
         seconds = env.stack.pop()
         default = getattr(self._inner, "is_default_value", lambda: False)()
-        env.stack.append(seconds if default else self._clock.real_seconds(float(seconds)))
+        env.stack.append(seconds if default else WarpedSeconds(float(seconds), self._clock))
 
 
 def install_time_warp(clock: WarpClock) -> None:
     """Wait states, Retry back-off and waitForTaskToken timeouts elapse `clock.warp` times faster."""
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.state.exec import execute_state
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function import timestamp, wait_function
 
     def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
-        deadline = time.monotonic() + clock.real_seconds(wait_seconds)
+        deadline = clock.now() + timedelta(seconds=wait_seconds)
+        # Slices, so that a stopped execution (program_state_event) is noticed too.
         while env.is_running():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            remaining = (deadline - clock.now()).total_seconds()
+            if remaining <= 0 or clock.wait(env.program_state_event, min(remaining, 0.5 * clock.warp)):
                 return
-            env.program_state_event.wait(remaining)
 
     def timestamp_wait_seconds(self: Any, env: Any) -> int:
         self.string.eval(env=env)
@@ -489,6 +610,8 @@ def install_time_warp(clock: WarpClock) -> None:
     retrier_decl.time = types.SimpleNamespace(  # type: ignore[assignment,attr-defined]
         sleep=lambda seconds: real_sleep(clock.real_seconds(seconds)), time=time.time, monotonic=time.monotonic
     )
+    # A task's timeout is waited for on the clock, so that a jump ends it as the passing of time would.
+    execute_state.threading = types.SimpleNamespace(Event=lambda: _ClockEvent(clock))  # type: ignore[assignment,attr-defined]
     wait_function.WaitFunction._wait_interval = wait_interval  # type: ignore[method-assign,assignment]
     timestamp.Timestamp._get_wait_seconds = timestamp_wait_seconds  # type: ignore[method-assign]
     state_task.StateTask.from_state_props = from_state_props  # type: ignore[method-assign]

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from local.moto_patches import (
     install_lambda_seam,
     install_s3_mirror,
     install_time_warp,
+    on_activity,
+    outbox,
     serialise_dynamodb,
 )
 from local.provision import Provisioner, Stack
@@ -52,6 +55,7 @@ class Options:
     echo_logs: bool = False
     seed: bool = True
     console_port: int | None = None  # None: the port after the APIs' (0 when they take any free port)
+    start: datetime | None = None  # the warped instant the stack starts at (default: now)
 
 
 class LocalStack:
@@ -80,7 +84,7 @@ class LocalStack:
         self.options = options
         self.state = state_dir(options.state)
         self.key = DevKey.load_or_create(self.state)
-        self.clock = WarpClock(options.warp)
+        self.clock = WarpClock(options.warp, start=options.start, file=self.state / "clock.json")
         self.workers = Workers(_ensure(self.state / "logs"), echo=options.echo_logs)
         self.moto: ThreadedMotoServer | None = None
         self.endpoint = ""
@@ -100,9 +104,10 @@ class LocalStack:
         started = time.monotonic()
         self._start_moto()
         self._unserialise = serialise_dynamodb()
-        if self.options.warp != 1:
+        if self.options.warp != 1 or self.options.start is not None:
             install_time_warp(self.clock)
-        self._stop_seam = install_lambda_seam(self.workers)
+        self._stop_seam = install_lambda_seam(self.workers, self.clock.now)
+        on_activity(self.workers.touch)
         install_s3_mirror(self.options.state / "s3")
         console_listener = reserve(self.options.host, self._console_port())
         console_port = console_listener.getsockname()[1]
@@ -180,6 +185,7 @@ class LocalStack:
             "AWS_SAM_LOCAL": "true",  # what `sam local` sets; Powertools Tracer turns itself off
             "PROPDESK_TIME_WARP": repr(self.options.warp),
             "PROPDESK_TIME_ORIGIN": self.clock.origin.isoformat(),
+            "PROPDESK_TIME_FILE": str(self.clock.file),
         }
 
     def _seed(self) -> dict[str, Any] | None:
@@ -192,7 +198,15 @@ class LocalStack:
                     sys.path.append(str(layer))
         tickets = {spec.environment.get("TICKETS_TABLE") for spec in self.stack.functions.values()} - {None}
         books = {spec.environment.get("BOOKS_TABLE") for spec in self.stack.functions.values()} - {None}
-        return demo.seed(str(next(iter(tables))), next(iter(tickets), None), next(iter(books), None))
+        from propdesk import clock  # the layer is on the path now
+
+        # The sample ticket is dispatched on the stack's clock like every later action: a stack started on
+        # another day (--start) has no weeks of its timers to catch up on.
+        clock.set_clock(self.clock.now)
+        try:
+            return demo.seed(str(next(iter(tables))), next(iter(tickets), None), next(iter(books), None))
+        finally:
+            clock.set_clock(None)
 
     def _serve_apis(self) -> None:
         port = self.options.port
@@ -238,7 +252,14 @@ class LocalStack:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
-                self._reply(200, runtime.info)
+                if self.path == "/sms":
+                    self._reply(200, {"messages": outbox()})
+                elif self.path == "/activity":
+                    self._reply(200, {**runtime.workers.activity(), "next_timer_s": runtime.clock.next_wait_s()})
+                elif self.path == "/clock":
+                    self._reply(200, {"now": runtime.clock.now().isoformat()})
+                else:
+                    self._reply(200, runtime.info)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
@@ -249,6 +270,13 @@ class LocalStack:
                         self._reply(200, {"outcome": runtime.scheduler.fire(name)})
                     except KeyError as err:
                         self._reply(404, {"message": str(err)})
+                elif verb == "clock":
+                    try:
+                        at = runtime.advance(datetime.fromisoformat(body["to"]))
+                    except (KeyError, TypeError, ValueError) as err:
+                        self._reply(400, {"message": f"clock: {err}"})
+                    else:
+                        self._reply(200, {"now": at.isoformat()})
                 elif verb == "invoke" and runtime.workers.find(name):
                     outcome = runtime.workers.invoke(name, body, "cli")
                     self._reply(200, {"ok": outcome.ok, "payload": outcome.payload})
@@ -278,6 +306,7 @@ class LocalStack:
             "moto_url": self.endpoint,
             "warp": self.options.warp,
             "time_origin": self.clock.origin.isoformat(),
+            "time_start": self.clock.start.isoformat(),
             "functions": sorted(self.stack.functions),
             "state_machines": sorted(self.stack.state_machines.values()),
             "schedules": [s.name for s in self.stack.schedules],
@@ -285,6 +314,25 @@ class LocalStack:
             "seeded": seeded,
             "startup_s": round(startup_s, 2),
         }
+
+    def advance(self, to: datetime) -> datetime:
+        """Jump the clock forward to `to`, stopping at every schedule due on the way to deliver it then."""
+        if to.tzinfo is None:
+            raise ValueError("the instant needs a timezone")
+        scheduler = self.scheduler
+        try:
+            if scheduler is None:
+                return self.clock.jump(to, at_least_now=True)
+            scheduler.holding = True
+            while (stop := scheduler.next_due(before=to)) is not None:
+                self.clock.jump(stop, at_least_now=True)
+                self.workers.touch()
+                scheduler.deliver_due()
+            return self.clock.jump(to, at_least_now=True)
+        finally:
+            self.workers.touch()
+            if scheduler is not None:
+                scheduler.holding = False
 
     # ------------------------------------------------------------ stop
 

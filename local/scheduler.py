@@ -6,7 +6,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from local.log import log_line
@@ -38,6 +38,8 @@ class Scheduler:
         self._started = clock.now()
         self._next: dict[str, datetime | None] = {}
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.holding = False  # while a clock jump delivers the firings it passes, this thread leaves them be
         self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
 
     def start(self) -> None:
@@ -52,19 +54,36 @@ class Scheduler:
     def upcoming(self) -> list[tuple[str, datetime | None]]:
         return sorted(self._next.items(), key=lambda item: (item[1] is None, item[1] or datetime.max))
 
+    def next_due(self, before: datetime) -> datetime | None:
+        """The earliest firing at or before `before`, if any."""
+        with self._lock:
+            pending = [at for at in self._next.values() if at is not None and at <= before]
+        return min(pending, default=None)
+
+    def deliver_due(self) -> list[str]:
+        """Deliver every firing due now, one after the other, before returning (a clock jump stops here)."""
+        return [self.fire(name, scheduled) for name, scheduled in self._take_due()]
+
+    def _take_due(self) -> list[tuple[str, datetime]]:
+        now = self.clock.now()
+        taken = []
+        with self._lock:
+            for name, at in sorted(self._next.items(), key=lambda item: item[1] or datetime.max.replace(tzinfo=UTC)):
+                if at is not None and at <= now:
+                    self._next[name] = self._expressions[name].next_after(at, self._started)
+                    taken.append((name, at))
+        return taken
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            now = self.clock.now()
-            due = [name for name, at in self._next.items() if at is not None and at <= now]
-            for name in due:
-                scheduled = self._next[name]
-                assert scheduled is not None
-                self._next[name] = self._expressions[name].next_after(scheduled, self._started)
+            for name, scheduled in [] if self.holding else self._take_due():
                 threading.Thread(target=self.fire, args=(name, scheduled), daemon=True).start()
-            pending = [at for at in self._next.values() if at is not None]
+            with self._lock:
+                pending = [at for at in self._next.values() if at is not None]
             wait = 1.0
             if pending:
-                wait = max(0.01, min(wait, self.clock.real_seconds((min(pending) - now).total_seconds())))
+                seconds = (min(pending) - self.clock.now()).total_seconds()
+                wait = max(0.01, min(wait, self.clock.real_seconds(seconds)))
             self._stop.wait(wait)
 
     def fire(self, name: str, scheduled: datetime | None = None) -> str:

@@ -71,6 +71,12 @@ _STAFF_DEPARTMENT = {
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
 
+def phone(key: str) -> str:
+    """The demo user's phone number (E.164), where their SMS go."""
+    user(key)
+    return _PHONES[key]
+
+
 def user(key: str) -> DemoUser:
     for demo in DEMO_USERS:
         if demo.key == key:
@@ -147,6 +153,7 @@ def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
     accept sample is the next step."""
     import boto3
 
+    from propdesk import clock
     from propdesk.access import Principal
     from propdesk.dal.directory import DirectoryStore
     from propdesk.dal.tickets import TicketStore
@@ -166,7 +173,7 @@ def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
     # Booked with the resident for tomorrow 10:00 before dispatch: the appointment meets the on-site target, so
     # a fresh stack stays quiet (no overdue alert or escalation for a ticket nobody touched) until that hour.
     zone = ZoneInfo("Asia/Shanghai")
-    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    tomorrow = clock.now().astimezone(zone).date() + timedelta(days=1)
     appointment = commands.AppointmentInput(appointment_at=datetime.combine(tomorrow, time(10), zone))
     service.act(desk, ticket_id, Action.BOOK_APPOINTMENT, appointment)
     dispatch = commands.DispatchInput(department=engineering, assignee_id=user("technician").record_id)

@@ -240,6 +240,9 @@ class Workers:
         self._pools: dict[str, FunctionPool] = {}
         self._aliases: dict[str, str] = {}
         self.on_invoke: list[Callable[[str, str, str, Outcome], None]] = []
+        self._activity = threading.Lock()
+        self._in_flight = 0
+        self._last_finished = time.monotonic()
 
     def add(self, spec: FunctionSpec) -> None:
         log = self.logs_dir / f"{spec.logical_id}.log"
@@ -265,11 +268,29 @@ class Workers:
         pool = self.find(name_or_arn)
         if pool is None:
             raise KeyError(f"no local function {name_or_arn}")
-        outcome = pool.invoke(event)
+        with self._activity:
+            self._in_flight += 1
+        try:
+            outcome = pool.invoke(event)
+        finally:
+            with self._activity:
+                self._in_flight -= 1
+                self._last_finished = time.monotonic()
         log_invocation(pool.spec.logical_id, trigger, detail, outcome.duration_ms, _describe(outcome))
         for listener in self.on_invoke:
             listener(pool.spec.logical_id, trigger, detail, outcome)
         return outcome
+
+    def touch(self) -> None:
+        """Count now as activity: what a clock jump sets off starts a moment later, and must not look quiet."""
+        with self._activity:
+            self._last_finished = time.monotonic()
+
+    def activity(self) -> dict[str, float]:
+        """How many invokes are running, and for how many real seconds none has been (0 while one runs)."""
+        with self._activity:
+            quiet = 0.0 if self._in_flight else time.monotonic() - self._last_finished
+            return {"in_flight": self._in_flight, "quiet_s": round(quiet, 3)}
 
     def wait_ready(self) -> dict[str, dict[str, Any]]:
         """Init errors by function (empty when every handler imported)."""

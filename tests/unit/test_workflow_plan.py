@@ -132,6 +132,9 @@ def test_missed_same_day_opens_a_coordination_sheet_as_the_system():
     assert out.ticket.status is Status.COORDINATION and out.ticket.coordination_opened_at == due
     assert [e.action for e in out.events] == ["timer", "coordinate"]
     assert out.events[1].actor_role == "system"
+    # The resident hears of the sheet as the people who follow it up do, whoever saw the day pass first.
+    [told] = out.notices
+    assert (told.kind, told.audience) == ("same_day_missed", ["resident", "assignee", "dispatcher", "desk"])
     following = next_step(out.ticket, PROP, due, step, fired_at=due)
     assert following.name == "coordination"
     assert {s.name for s in following.starts} >= {"coordination_check", "coordination_update"}
@@ -163,11 +166,13 @@ def test_a_target_held_by_the_resident_away_pause_does_not_fire_and_the_step_hea
 def test_quote_is_reminded_after_a_day_and_expires_after_the_propertys_days():
     t = ticket(status=Status.QUOTED, paid=True, quote_cents=1000)
     step = next_step(t, PROP, NOW)
+    # The job is open while the quote waits: the butler still reports every 4 desk hours (10:00 -> 14:00)
     assert [(f.timer, f.at) for f in step.fires] == [
+        ("butler_report", NOW + timedelta(hours=4)),
         ("quote_reminder", NOW + timedelta(days=1)),
         ("quote_expiry", NOW + timedelta(days=7)),
     ]
-    out = fire(t, PROP, step.model_copy(update={"fires": step.fires[1:]}), NOW + timedelta(days=7))
+    out = fire(t, PROP, step.model_copy(update={"fires": step.fires[2:]}), NOW + timedelta(days=7))
     assert out.ticket.status is Status.CLOSED and out.events[-1].note == "quote expired"
 
 
@@ -239,3 +244,25 @@ def test_the_state_machine_of_an_execution():
     assert state_machine_of(execution) == "arn:aws:states:ap-east-1:123456789012:stateMachine:propdesk-ticket-prod"
     with pytest.raises(ValueError, match="not an execution"):
         state_machine_of("arn:aws:states:ap-east-1:123456789012:stateMachine:propdesk-ticket-prod")
+
+
+def test_a_quote_waiting_for_the_residents_answer_keeps_the_butlers_report_due():
+    # DOMAIN.md: the butler reports every 4 desk hours while the job is open; a quoted job is open
+    quoted = dispatched(status=Status.QUOTED, paid=True, quote_cents=1000)
+    quoted.sla["butler_report"] = target("butler_report", NOW + timedelta(hours=4))
+    step = next_step(quoted, PROP, NOW)
+    assert step.stops == []
+    assert "butler_report" in [f.timer for f in step.fires]
+    completed = quoted.model_copy(update={"status": Status.COMPLETED})
+    assert next_step(completed, PROP, NOW).stops == ["butler_report"]
+
+
+def test_the_butlers_report_starts_again_from_a_refused_sign_off():
+    # The work stopped the reminder at completion; a refusal puts the work back in hand, reports resume from it
+    t = dispatched(status=Status.REWORK)
+    t.sla["butler_report"] = target("butler_report", NOW + timedelta(hours=4), met_at=NOW + timedelta(hours=1))
+    refused = NOW + timedelta(hours=2)  # 12:00 in Shanghai
+    step = next_step(t, PROP, refused)
+    assert [(s.name, s.started_at, s.due_at) for s in step.starts] == [
+        ("butler_report", refused, refused + timedelta(hours=4))
+    ]

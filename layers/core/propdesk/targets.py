@@ -101,7 +101,8 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             Rule(T.COORDINATION_REPLY, "the coordination sheet", _a(A.COMMENT), True, Fires.BREACH, 1, WORKING),
             Rule(T.COORDINATION_CHECK, "the coordination sheet", _a(), False, Fires.REMIND, 0, WORKING),
             Rule(T.COORDINATION_UPDATE, "the coordination sheet", _a(), False, Fires.REMIND, 0, WORKING),
-            Rule(T.BUTLER_REPORT, "dispatch", _a(), False, Fires.REMIND, 0, WORKING),
+            # While the job is open: a quote waiting for the resident's yes is still an open job.
+            Rule(T.BUTLER_REPORT, "dispatch", _a(), False, Fires.REMIND, 0, WORKING | {S.QUOTED}),
         )
     }
 )
@@ -315,8 +316,8 @@ def started_by_workflow(t: Ticket, cal: DeskCalendar, now: datetime) -> list[Sla
     """Targets that start when the workflow reaches a state, not on an action: the ones the ticket lacks."""
     wanted: list[SlaTarget] = []
 
-    def add(name: TargetName, begin: datetime) -> None:
-        if name.value not in t.sla:
+    def add(name: TargetName, begin: datetime, *, again: bool = False) -> None:
+        if name.value not in t.sla or (again and resumes(t, name.value)):
             wanted.append(SlaTarget(name=name.value, started_at=begin, due_at=sla.due_at(name, begin, cal)))
 
     if t.status in (S.RECEIVED, S.CLASSIFIED) and t.kind in (
@@ -325,12 +326,27 @@ def started_by_workflow(t: Ticket, cal: DeskCalendar, now: datetime) -> list[Sla
         TicketKind.COMPLAINT,
     ):
         add(T.DESK_REPLY, t.created_at)
-    if t.status in WORKING and t.kind is not TicketKind.COMPLAINT:
-        add(T.BUTLER_REPORT, t.dispatched_at or now)
+    if t.status in RULES[T.BUTLER_REPORT].runs_in and t.kind is not TicketKind.COMPLAINT:
+        # From the dispatch; from now when the work is back in hand (a refused sign-off, an unsatisfied callback).
+        add(T.BUTLER_REPORT, now if T.BUTLER_REPORT.value in t.sla else t.dispatched_at or now, again=True)
     if t.coordination_opened_at is not None and t.status in WORKING:
         add(T.COORDINATION_CHECK, t.coordination_opened_at)
         add(T.COORDINATION_UPDATE, t.coordination_opened_at)
     return wanted
+
+
+def resumes(t: Ticket, name: str) -> bool:
+    """A recurring reminder that stopped with the work starts again when the work is back in hand."""
+    rule = rule_of(name)
+    target = t.sla.get(name)
+    return (
+        rule is not None
+        and rule.fires is Fires.REMIND
+        and target is not None
+        and not target.open
+        and t.status in rule.runs_in
+        and t.status not in FINAL_STATUSES
+    )
 
 
 def firing(t: Ticket) -> list[tuple[SlaTarget, Rule]]:
@@ -386,6 +402,7 @@ __all__ = [
     "pause_shift",
     "paused",
     "resume",
+    "resumes",
     "rule_of",
     "start",
     "started_by_workflow",

@@ -323,6 +323,29 @@ def test_a_sweep_fired_by_hand_never_acts_before_the_day_closes_nor_cancels_the_
     assert [n["kind"] for n in jobs.notices()] == ["same_day_missed"]
 
 
+def test_a_sweep_fired_with_the_schedules_input_before_the_close_is_a_run_of_its_own(jobs, world, clock, store):
+    # Given an order due at 21:00 today, and the schedule fired by hand at 11:22 (`python -m local fire`)
+    tonight = make_ticket(
+        store,
+        status=Status.IN_PROGRESS,
+        created_at=AS_OF - timedelta(hours=5),
+        department=Department.ENGINEERING,
+        assignee_id="tech",
+        sla=_same_day(TODAY_CLOSE),
+    ).id
+    clock.current = datetime(2026, 11, 23, 3, 22, tzinfo=UTC)  # 11:22 in Shanghai
+    early = jobs.fire_sweep("2026-11-23T03:22:00Z")
+    # Then it leaves the order to its day and keeps its own list, not the day's
+    assert sorted(early["tasks"]) == ["MOON", "SUN"]
+    assert store.get(tonight).status is Status.IN_PROGRESS and jobs.notices() == []
+    assert jobs.get_json("meetings/SUN/2026-11-23-manual-112200.json")["total"] == 1
+    assert CheckpointStore(os.environ["TICKETS_TABLE"]).get("SUN", "2026-11-23") is None
+    # When the schedule fires at 21:30, the day is swept
+    clock.current = AS_OF + timedelta(minutes=1)
+    assert sorted(jobs.fire_sweep(SCHEDULED)["tasks"]) == ["MOON", "SUN"]
+    assert store.get(tonight).status is Status.COORDINATION
+
+
 def test_the_assignee_is_told_once_when_the_sweep_and_the_same_day_timer_both_see_the_missed_day(
     jobs, world, clock, store, monkeypatch
 ):

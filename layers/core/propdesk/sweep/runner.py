@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from propdesk import access
+from propdesk.calendar import local_instant
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import ActionNotAllowed, ConcurrentUpdate
@@ -18,11 +19,13 @@ from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property, Staff
 from propdesk.models.enums import Action, Status
 from propdesk.models.ticket import Ticket
-from propdesk.notices import Audience, Notice, NoticeKind, notice_id
-from propdesk.sla import TargetName, pause_adjusted
+from propdesk.notices import Audience, Notice, NoticeKind
+from propdesk.sla import TargetName
 from propdesk.sweep import meeting, rules
 from propdesk.sweep.checkpoint import Checkpoint, CheckpointStore, StaleCheckpoint
 from propdesk.sweep.restart import Restarter
+from propdesk.targets import RULES, due_of
+from propdesk.workflow.timers import timer_notice
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +68,17 @@ class SweepRunner:
     def begin(self, properties: Iterable[Property], as_of: datetime, *, manual: bool = False) -> list[SweepTask]:
         """A checkpoint per property for its local day; unfinished ones (new or stalled) get a task.
 
-        A run by hand is a run of its own (its own checkpoint and list): it never marks the day's
-        scheduled sweep done.
+        A run by hand, or any run before the desk closes, is a run of its own (its own checkpoint and list):
+        it never marks the day's scheduled sweep done.
         """
         tasks = []
         for prop in properties:
-            day = rules.local_date(as_of, prop.zone).isoformat()
-            if manual:
-                day = f"{day}-manual-{as_of.astimezone(prop.zone):%H%M%S}"
+            local = as_of.astimezone(prop.zone)
+            day = local.date().isoformat()
+            # Only a run after the desk closed is the day's sweep: one fired earlier, even with the schedule's
+            # input, is a run of its own, so the evening's scheduled sweep still runs.
+            if manual or as_of < local_instant(local.date(), prop.desk_closes, prop.zone):
+                day = f"{day}-manual-{local:%H%M%S}"
             cp = self.checkpoints.open(prop.id, day, as_of.isoformat())
             if not cp.done:
                 tasks.append(SweepTask(prop.id, day))
@@ -168,10 +174,11 @@ class SweepRunner:
         )
 
     def _tell_coordination(self, ticket: Ticket, as_of: datetime) -> None:
-        """The resident learns the order became a coordination sheet, who owns it and when they hear next.
+        """The people told when the workflow's same-day timer passes learn the order became a coordination
+        sheet, who owns it and when they hear next.
 
-        The notice has the id the workflow's same-day timer gives it (ticket, target, due), so whichever
-        of the two tells first, each person is told once.
+        It is the timer's own notice (same id, kind and audience), so whichever of the two tells first, each
+        person is told once.
         """
         opened = ticket.coordination_opened_at
         assert opened is not None
@@ -181,17 +188,8 @@ class SweepRunner:
             if name in ticket.sla
         }
         missed = rules.day_target(ticket, as_of)
-        timer, at = (missed.name, pause_adjusted(missed.due_at, missed.paused_seconds)) if missed else ("day", opened)
-        notice = Notice(
-            id=notice_id(ticket.id, timer, at),
-            kind=NoticeKind.SAME_DAY_MISSED,
-            ticket_id=ticket.id,
-            property_id=ticket.property_id,
-            number=ticket.number,
-            audience=[Audience.RESIDENT, Audience.ASSIGNEE],
-            at=at,
-            params={"owner_id": ticket.assignee_id, "due": due},
-        )
+        name, at = (TargetName(missed.name), due_of(missed)) if missed else (TargetName.SAME_DAY, opened)
+        notice = timer_notice(ticket, name.value, at, RULES[name].level, owner_id=ticket.assignee_id, due=due)
         self.publish([notice])
 
     def _close(self, ticket: Ticket, decision: rules.Decision, as_of: datetime) -> Ticket:

@@ -152,10 +152,12 @@ def targets_to_start(t: Ticket, prop: Property, now: datetime) -> list[SlaTarget
 
 
 def recurring_to_stop(t: Ticket) -> list[str]:
-    """Recurring reminders end when the work they chase is done."""
-    if t.status in WORKING:
-        return []
-    return [name.value for name in RECURRING if name.value in t.sla and t.sla[name.value].open]
+    """Recurring reminders end when the work they chase is done: outside the statuses their rule runs in."""
+    return [
+        name.value
+        for name in RECURRING
+        if name.value in t.sla and t.sla[name.value].open and t.status not in targets.RULES[name].runs_in
+    ]
 
 
 due_of = targets.due_of

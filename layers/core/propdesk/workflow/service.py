@@ -17,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-from propdesk import clock, lifecycle, sla
+from propdesk import clock, lifecycle, sla, targets
 from propdesk.access import SYSTEM
 from propdesk.dal.tickets import TicketStore, WorkflowRecord
 from propdesk.errors import ActionNotAllowed, ConcurrentUpdate, NotFound
@@ -415,7 +415,8 @@ def _with_targets(ticket: Ticket, step: Step) -> Ticket:
     """The ticket with the step's targets started and its ended reminders stopped; nothing else touched."""
     t = ticket.model_copy(deep=True)
     for target in step.starts:
-        t.sla.setdefault(target.name, target)
+        if target.name not in t.sla or targets.resumes(t, target.name):
+            t.sla[target.name] = target
     recurring = {r.value for r in RECURRING}
     for name in step.stops:
         running = t.sla.get(name)

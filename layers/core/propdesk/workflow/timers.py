@@ -35,8 +35,9 @@ _NOTICES: dict[str, tuple[NoticeKind, list[Audience]]] = {
     T.ON_SITE.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),
     T.ACCEPT_INSPECT.value: (K.ACCEPT_OVERDUE, [AU.DISPATCHER, AU.DESK]),
     T.APPOINTMENT.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),  # not on site at the booked time
-    T.SAME_DAY.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
-    T.REWORK.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
+    # The resident learns the order is now a coordination sheet, as the people who follow it up do.
+    T.SAME_DAY.value: (K.SAME_DAY_MISSED, [AU.RESIDENT, AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
+    T.REWORK.value: (K.SAME_DAY_MISSED, [AU.RESIDENT, AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
     T.CALLBACK.value: (K.CALLBACK_OVERDUE, [AU.MANAGER]),
     T.DESK_REPLY.value: (K.REPLY_OVERDUE, [AU.DESK]),
     T.COORDINATION_CONTACT.value: (K.COORDINATION_CONTACT_DUE, [AU.ASSIGNEE, AU.DISPATCHER]),
@@ -81,6 +82,13 @@ def notice_for(
     )
 
 
+def timer_notice(ticket: Ticket, timer: str, at: datetime, level: int, /, **params: object) -> Notice:
+    """The notice a timer raises at its due instant: one id, kind and audience, whoever sees the timer pass
+    first (the workflow, or the end-of-day sweep for a missed day), so each person is told once."""
+    kind, audience = _NOTICES.get(timer, (K.ESCALATION, [AU.DISPATCHER, AU.DESK] if level < 2 else [AU.MANAGER]))
+    return notice_for(ticket, kind, audience, at, timer, level, **params)
+
+
 def fire(ticket: Ticket, prop: Property, step: Step, at: datetime) -> Outcome:
     """Run every fire of `step` due at or before `at` against the ticket."""
     out = Outcome(ticket.model_copy(deep=True))
@@ -92,7 +100,6 @@ def fire(ticket: Ticket, prop: Property, step: Step, at: datetime) -> Outcome:
 def _fire_one(out: Outcome, prop: Property, due: Fire, at: datetime) -> None:
     t = out.ticket
     timer = due.timer
-    kind, audience = _NOTICES.get(timer, (K.ESCALATION, [AU.DISPATCHER, AU.DESK] if due.level < 2 else [AU.MANAGER]))
     target = t.sla.get(timer)
     params: dict[str, object] = {"timer": timer, "due_at": due.at.isoformat()}
     if timer.startswith("subtask:"):
@@ -116,6 +123,7 @@ def _fire_one(out: Outcome, prop: Property, due: Fire, at: datetime) -> None:
     elif not _still_due(t, timer):
         return  # the step this reminder or escalation belongs to was answered before the timer ran
 
+    notice = timer_notice(t, timer, due.at, due.level, **params)
     out.events.append(
         TicketEvent(
             ticket_id=t.id,
@@ -123,11 +131,11 @@ def _fire_one(out: Outcome, prop: Property, due: Fire, at: datetime) -> None:
             actor_id=WORKFLOW_ACTOR,
             actor_role=SYSTEM.role,
             action="timer",
-            note=kind.value,
+            note=notice.kind.value,
             data={**params, "level": due.level},
         )
     )
-    out.notices.append(notice_for(t, kind, audience, due.at, timer, due.level, **params))
+    out.notices.append(notice)
     if timer in (T.SAME_DAY.value, T.REWORK.value) and t.status in HANDLING:
         _system_action(out, prop, Action.COORDINATE, c.CoordinateInput(), at)
     elif timer == "quote_expiry" and t.status is Status.QUOTED:
@@ -173,4 +181,4 @@ def _system_action(
     out.ticket = updated
 
 
-__all__ = ["WORKFLOW_ACTOR", "Outcome", "fire", "notice_for"]
+__all__ = ["WORKFLOW_ACTOR", "Outcome", "fire", "notice_for", "timer_notice"]
