@@ -107,6 +107,7 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "reopen_ticket": {"reason": "同一处又漏水"},
     "mark_invalid_ticket": {"reason": "投诉事项不属于物业服务范围"},
     "comment_ticket": {"text": "已通知业主关闭总阀"},
+    "put_zone": {"name": "北区 1-3栋", "staff_id": "staff-wang-gang", "building_ids": ["B1", "B2", "B3"]},
     "create_property": {"id": "prop-sun", "code": "SUN", "name": "阳光花园"},
     "update_property": {
         "id": "prop-sun",
