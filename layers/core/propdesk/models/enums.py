@@ -16,6 +16,7 @@ class Role(StrEnum):
     CONTRACTOR = "contractor"  # 施工单位
     MANAGER = "manager"  # 管理处经理, 客户主任
     SYSTEM = "system"  # the workflow, the sweep, the intake channels
+    SUPERVISOR = "supervisor"  # 主管: decides residents' time demands, calls back major complaints
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}
@@ -117,3 +118,21 @@ class Action(StrEnum):
     MARK_INVALID = "mark_invalid"
     COMMENT = "comment"
     ATTACH = "attach"
+    REPORT_PROGRESS = "report_progress"  # the butler's progress report to the desk (管家汇报)
+    REQUEST_TIME = "request_time"  # the desk records a resident's demand for a specific time
+    DECIDE_TIME = "decide_time"  # the supervisor approves that time or proposes another
+
+
+class Severity(StrEnum):
+    """How grave a complaint is; a major one goes to the manager at once (重大投诉)."""
+
+    NORMAL = "normal"
+    MAJOR = "major"
+
+
+class CoordinationKind(StrEnum):
+    """What a coordination sheet waits for: communication sheets are followed up every 3 days, others weekly."""
+
+    COMMUNICATION = "communication"  # 沟通类
+    ENGINEERING = "engineering"  # 工程类
+    OTHER = "other"

@@ -33,6 +33,7 @@ _ROLE_OF: dict[Audience, Role] = {
     Audience.BUTLER: Role.BUTLER,
     Audience.MANAGER: Role.MANAGER,
     Audience.WARRANTY_ENGINEER: Role.WARRANTY_ENGINEER,
+    Audience.SUPERVISOR: Role.SUPERVISOR,
 }
 NOTIFIER = "notifier"
 log = logging.getLogger(__name__)
