@@ -48,6 +48,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("warranty", "staff-wu-gang", "吴刚", "warranty_engineer", "warranty engineer 维保工程师"),
     DemoUser("contractor", "staff-zheng-jian", "郑建", "contractor", "contractor 施工单位"),
     DemoUser("manager", "staff-liu-yang", "刘洋", "manager", "site office manager 管理处经理"),
+    DemoUser("supervisor", "staff-qian-li", "钱丽", "supervisor", "supervisor 主管: residents' time demands"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -59,6 +60,7 @@ _STAFF_DEPARTMENT = {
     "desk": "customer_service",
     "manager": "customer_service",
     "callcentre": "customer_service",
+    "supervisor": "customer_service",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -70,9 +72,9 @@ def user(key: str) -> DemoUser:
     raise KeyError(f"no demo user {key!r}; known: {', '.join(u.key for u in DEMO_USERS)}")
 
 
-def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, Any]:
-    """Write the demo property into the directory table, and the samples' ticket into the tickets table;
-    the domain layer must be importable."""
+def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
+    """Write the demo property into the directory table, the samples' ticket into the tickets table and the
+    zones into the books table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -128,7 +130,36 @@ def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, An
             )
     if tickets_table:
         _put_sample_ticket(directory_table, tickets_table)
-    return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
+    zones = _put_zones(books_table) if books_table else 0
+    return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS), "zones": zones}
+
+
+def _put_zones(books_table: str) -> int:
+    """The butler's buildings and the desk's responsibility zone (责任区域), as the manager would set them."""
+    from datetime import UTC, datetime
+
+    from propdesk.books.zones import Zone, ZoneBook
+    from propdesk.models.enums import Role
+
+    book = ZoneBook(books_table)
+    manager, now = user("manager").record_id, datetime.now(UTC)
+    for zone_id, name, keeper, role in (
+        ("zone-butler-1-2", "1-2号楼 管家片区", "butler", Role.BUTLER),
+        ("zone-desk-1-2", "1-2号楼 前台责任区", "desk", Role.DESK_AGENT),
+    ):
+        book.put(
+            Zone(
+                id=zone_id,
+                property_id=PROPERTY_ID,
+                name=name,
+                staff_id=user(keeper).record_id,
+                role=role,
+                building_ids=["sun-b1", "sun-b2"],
+                updated_by=manager,
+                updated_at=now,
+            )
+        )
+    return 2
 
 
 def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
