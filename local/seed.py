@@ -53,6 +53,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("clerk", "staff-he-min", "何敏", "office_clerk", "site office clerk 管理处文员 (registers)"),
     DemoUser("finance", "staff-gao-ping", "高平", "finance", "finance 财务 (permit fees)"),
     DemoUser("gate", "staff-ma-jun", "马军", "security", "security and gate 保安门岗"),
+    DemoUser("supervisor", "staff-qian-li", "钱丽", "supervisor", "supervisor 主管: residents' time demands"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -67,6 +68,7 @@ _STAFF_DEPARTMENT = {
     "clerk": "customer_service",
     "finance": "customer_service",
     "gate": "security",
+    "supervisor": "customer_service",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -85,8 +87,9 @@ def user(key: str) -> DemoUser:
 
 
 def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
-    """Write the demo property into the directory table, the samples' ticket into the tickets table and one
-    entry in each of the site office's registers into the books table; the domain layer must be importable."""
+    """Write the demo property into the directory table, the samples' ticket into the tickets table, and the
+    zones and one entry in each of the site office's registers into the books table; the domain layer must be
+    importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -142,9 +145,39 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
             )
     if tickets_table:
         _put_sample_ticket(directory_table, tickets_table)
+    zones = 0
     if books_table:
         _put_register_entries(directory_table, books_table)
-    return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
+        zones = _put_zones(books_table)
+    return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS), "zones": zones}
+
+
+def _put_zones(books_table: str) -> int:
+    """The butler's buildings and the desk's responsibility zone (责任区域), as the manager would set them."""
+    from datetime import UTC, datetime
+
+    from propdesk.books.zones import Zone, ZoneBook
+    from propdesk.models.enums import Role
+
+    book = ZoneBook(books_table)
+    manager, now = user("manager").record_id, datetime.now(UTC)
+    for zone_id, name, keeper, role in (
+        ("zone-butler-1-2", "1-2号楼 管家片区", "butler", Role.BUTLER),
+        ("zone-desk-1-2", "1-2号楼 前台责任区", "desk", Role.DESK_AGENT),
+    ):
+        book.put(
+            Zone(
+                id=zone_id,
+                property_id=PROPERTY_ID,
+                name=name,
+                staff_id=user(keeper).record_id,
+                role=role,
+                building_ids=["sun-b1", "sun-b2"],
+                updated_by=manager,
+                updated_at=now,
+            )
+        )
+    return 2
 
 
 def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:

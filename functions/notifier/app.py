@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from notifier_settings import settings
+from propdesk.books.zones import ZoneBook
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.limits import UsageStore
 from propdesk.dal.tickets import TicketStore
@@ -42,6 +43,7 @@ class Sandbox:
             Limits(UsageStore(cfg.tickets_table)),
             make_sender(cfg.sms_provider, cfg.origination_identity),
             send_once=lambda notifier: self.once.wrap(notifier.send, "key", "delivery"),
+            zones=ZoneBook(cfg.books_table),
         )
 
 

@@ -13,6 +13,7 @@ from propdesk.settings import FunctionSettings
 class NotifierSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)  # zones: whose butler hears of a unit
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
     notices_queue_url: str = Field(alias="NOTICES_QUEUE_URL", min_length=3)
     sms_provider: Literal["pinpoint", "sns"] = Field(alias="SMS_PROVIDER", default="sns")

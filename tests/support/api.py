@@ -146,6 +146,9 @@ def reset_api_state() -> None:
     settings_module = sys.modules.get("api_settings")
     if settings_module is not None:
         settings_module.settings.cache_clear()
+    zones_routes = sys.modules.get("routes.zones")
+    if zones_routes is not None:
+        zones_routes.zone_service.cache_clear()
     tickets_routes = sys.modules.get("routes.tickets")
     if tickets_routes is not None:
         tickets_routes._PERSISTENCE.clear()

@@ -86,7 +86,8 @@ ROLES = {
     A.SIGN_OFF: DESK | {R.RESIDENT},
     A.REFUSE: DESK | {R.RESIDENT, R.WARRANTY_ENGINEER},  # the engineer's re-inspection can send work back
     A.REINSPECT: {R.WARRANTY_ENGINEER, R.MANAGER},
-    A.RECORD_CALLBACK: DESK | {R.SYSTEM},  # SYSTEM records an SMS survey answer
+    # SYSTEM records an SMS survey answer; a supervisor (or the manager) calls back a major complaint.
+    A.RECORD_CALLBACK: DESK | {R.SYSTEM, R.SUPERVISOR},
     A.ANSWER: DESK,
     A.ESCALATE: DESK,
     A.COORDINATE: DESK | {R.DISPATCHER, R.SYSTEM},
@@ -97,6 +98,9 @@ ROLES = {
     A.MARK_INVALID: DESK | {R.WARRANTY_ENGINEER},  # a warranty request outside the warranty
     A.COMMENT: EVERYONE,
     A.ATTACH: EVERYONE,
+    A.REPORT_PROGRESS: {R.BUTLER},  # the butler's own report to the desk
+    A.REQUEST_TIME: DESK,  # the desk records the resident's demand ...
+    A.DECIDE_TIME: {R.SUPERVISOR, R.MANAGER},  # ... and never promises it: a supervisor decides
 }
 
 

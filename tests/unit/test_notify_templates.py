@@ -28,6 +28,8 @@ ALL_VALUES = {
     "days": 7,
     "satisfaction": 2,
     "answer": "物业费每月2.5元/平方米",
+    "wanted_at": "2026-11-28T11:30:00+00:00",
+    "description": "保安态度恶劣",
 }
 
 
@@ -168,7 +170,7 @@ def test_every_notice_the_workflow_raises_carries_the_values_its_template_needs(
     """What notice_for builds from a ticket (plus the fire's own params) renders in both languages."""
     from datetime import UTC, datetime
 
-    from propdesk.models.ticket import SlaTarget, Ticket
+    from propdesk.models.ticket import SlaTarget, Ticket, TimeDemand
     from propdesk.workflow import service, timers
 
     at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -189,6 +191,7 @@ def test_every_notice_the_workflow_raises_carries_the_values_its_template_needs(
         invalid_reason="业主自行改造",
         satisfaction=2,
         sla={"desk_reply": SlaTarget(name="desk_reply", started_at=at, due_at=at)},
+        time_demand=TimeDemand(wanted_at=at, recorded_by="desk", recorded_at=at, status="proposed", decided_at=at),
     )
     raised = [(kind, {"timer": timer}) for timer, (kind, _) in timers._NOTICES.items()]
     raised += [(kind, {}) for told in service._ON_ANSWER.values() for kind, _ in told]

@@ -54,6 +54,9 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
     Action.REOPEN: (c.ReasonInput, False, "Reopen a closed ticket"),
     Action.MARK_INVALID: (c.ReasonInput, False, "Judge a complaint invalid, with a written reason"),
     Action.COMMENT: (c.CommentInput, False, "Add a comment to the timeline"),
+    Action.REPORT_PROGRESS: (c.ProgressReportInput, False, "管家汇报 the butler reports progress: done and next"),
+    Action.REQUEST_TIME: (c.TimeDemandInput, False, "The desk records the resident's demand for a specific time"),
+    Action.DECIDE_TIME: (c.TimeDecisionInput, False, "A supervisor approves the demanded time or proposes another"),
 }
 
 

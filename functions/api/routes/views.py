@@ -11,7 +11,16 @@ from pydantic import BaseModel, ConfigDict
 from propdesk import lifecycle
 from propdesk.access import Principal
 from propdesk.dal.tickets import Page
-from propdesk.models.ticket import Attachment, Materials, SlaTarget, SubTask, Ticket, TicketEvent
+from propdesk.models.ticket import (
+    Attachment,
+    Materials,
+    ProgressReport,
+    SlaTarget,
+    SubTask,
+    Ticket,
+    TicketEvent,
+    TimeDemand,
+)
 
 
 class TicketView(BaseModel):
@@ -49,6 +58,10 @@ class TicketView(BaseModel):
     sla: dict[str, SlaTarget]
     urge_count: int
     coordination_opened_at: datetime | None
+    coordination_kind: str | None = None
+    severity: str = "normal"
+    last_report: ProgressReport | None = None  # the butler's last progress report, as the desk sees it
+    time_demand: TimeDemand | None = None
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from propdesk.errors import ActionNotAllowed
-from propdesk.models.enums import FINAL_STATUSES, Action, Role, Status, TicketKind
+from propdesk.models.enums import FINAL_STATUSES, Action, Role, Severity, Status, TicketKind
 from propdesk.models.ticket import Ticket
 
 S = Status
@@ -30,6 +30,9 @@ class Guard(StrEnum):
     UNSATISFIED = "unsatisfied"  # the last callback found the resident unsatisfied
     CLOCKS_RUNNING = "clocks_running"  # no "resident away" pause is running
     CLOCKS_PAUSED = "clocks_paused"  # a "resident away" pause is running
+    MAJOR = "major"  # a major complaint: its callback is the manager's or a supervisor's
+    NOT_MAJOR = "not_major"
+    TIME_DEMANDED = "time_demanded"  # a resident's demand for a time waits for the supervisor
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ PAYABLE = _k(K.REPAIR, K.HOUSEHOLD_SERVICE)
 SIGNABLE = _k(K.REPAIR, K.WARRANTY, K.HOUSEHOLD_SERVICE)
 PAUSABLE = SIGNABLE  # work done at the resident's home waits for the resident
 QUESTIONS = _k(K.INQUIRY, K.SUGGESTION)
+APPOINTABLE = _s(S.CLASSIFIED, S.DISPATCHED, S.ACCEPTED, S.REWORK, S.COORDINATION)  # a visit may still be booked
 
 TABLE: tuple[Transition, ...] = (
     Transition(A.IDENTIFY, _s(S.NEEDS_IDENTIFICATION), S.RECEIVED, DESK),
@@ -144,7 +148,7 @@ TABLE: tuple[Transition, ...] = (
         A.RESOLVE_SUBTASK,
         _s(S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.COORDINATION),
         None,  # the last resolved sub-task completes the complaint (see logic.actions)
-        EVERY_STAFF - {R.CONTRACTOR, R.CALLCENTRE_AGENT},
+        EVERY_STAFF - {R.CONTRACTOR, R.CALLCENTRE_AGENT, R.SUPERVISOR},
         kinds=_k(K.COMPLAINT),
     ),
     Transition(
@@ -172,6 +176,17 @@ TABLE: tuple[Transition, ...] = (
         S.CALLBACK_DONE,
         DESK | _r(R.SYSTEM),
         kinds=_k(K.COMPLAINT),
+        guard=Guard.NOT_MAJOR,
+        unsatisfied=S.COMPLETED,
+    ),
+    # A major complaint is called back by the manager or a supervisor, never by the desk or an SMS survey.
+    Transition(
+        A.RECORD_CALLBACK,
+        _s(S.COMPLETED),
+        S.CALLBACK_DONE,
+        _r(R.MANAGER, R.SUPERVISOR),
+        kinds=_k(K.COMPLAINT),
+        guard=Guard.MAJOR,
         unsatisfied=S.COMPLETED,
     ),
     Transition(A.ANSWER, _s(S.RECEIVED, S.CLASSIFIED), S.CLOSED, DESK, kinds=QUESTIONS),
@@ -179,6 +194,8 @@ TABLE: tuple[Transition, ...] = (
     Transition(A.ESCALATE, _s(S.RECEIVED, S.CLASSIFIED), S.ESCALATED, DESK, kinds=QUESTIONS),
     Transition(A.ANSWER, _s(S.ESCALATED), S.CLOSED, _r(R.MANAGER), kinds=QUESTIONS),
     Transition(A.COORDINATE, HANDLING, S.COORDINATION, DESK | _r(R.DISPATCHER, R.SYSTEM), kinds=WORK_KINDS),
+    # The desk names the kind of a sheet the workflow or the sweep opened (its follow-up interval depends on it).
+    Transition(A.COORDINATE, _s(S.COORDINATION), S.COORDINATION, DESK | _r(R.DISPATCHER), kinds=WORK_KINDS),
     Transition(A.CLOSE, _s(S.CALLBACK_DONE), S.CLOSED, DESK | _r(R.SYSTEM)),
     # After an unsatisfied callback only a satisfied later one, or the manager with a reason, closes the job.
     Transition(A.CLOSE, _s(S.COMPLETED, S.REWORK), S.CLOSED, _r(R.MANAGER), guard=Guard.UNSATISFIED),
@@ -218,6 +235,18 @@ TABLE: tuple[Transition, ...] = (
     ),
     Transition(A.COMMENT, ALL_STATUSES, None, EVERYONE),
     Transition(A.ATTACH, OPEN, None, EVERYONE),
+    # The butler reports progress to the desk every 4 desk hours while the job is open (管家汇报).
+    Transition(A.REPORT_PROGRESS, HANDLING | {S.COORDINATION}, None, _r(R.BUTLER), kinds=WORK_KINDS - {K.COMPLAINT}),
+    # A resident's demand for a specific time: the desk records it, only a supervisor (or the manager) decides.
+    Transition(A.REQUEST_TIME, APPOINTABLE, None, DESK, kinds=WORK_KINDS - {K.COMPLAINT}),
+    Transition(
+        A.DECIDE_TIME,
+        APPOINTABLE,
+        None,
+        _r(R.SUPERVISOR, R.MANAGER),
+        kinds=WORK_KINDS - {K.COMPLAINT},
+        guard=Guard.TIME_DEMANDED,
+    ),
 )
 
 _INDEX: dict[tuple[Action, Status], list[Transition]] = {}
@@ -254,6 +283,10 @@ def _guard_holds(guard: Guard | None, ticket: Ticket, callback_all: bool) -> boo
         return ticket.paused_since is None
     if guard is Guard.CLOCKS_PAUSED:
         return ticket.paused_since is not None
+    if guard is Guard.MAJOR or guard is Guard.NOT_MAJOR:
+        return (ticket.severity is Severity.MAJOR) is (guard is Guard.MAJOR)
+    if guard is Guard.TIME_DEMANDED:
+        return ticket.time_demand is not None and ticket.time_demand.status == "pending"
     return not callback_required(ticket, callback_all)
 
 

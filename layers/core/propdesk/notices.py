@@ -52,6 +52,10 @@ class NoticeKind(StrEnum):
     REINSPECTION_DUE = "reinspection_due"  # to the warranty engineer: the contractor asks for 复验
     CALLBACK_REWORK = "callback_rework"  # unsatisfied at the callback: back to the assignee and dispatcher
     CALLBACK_UNSATISFIED = "callback_unsatisfied"  # a complaint unsatisfied at the callback: to the manager
+    COMPLAINT_MAJOR = "complaint_major"  # a major complaint: its form, to the manager and the unit's butler at once
+    TIME_DEMANDED = "time_demanded"  # a resident demands a specific time: to the supervisors, who decide it
+    TIME_APPROVED = "time_approved"  # to the resident: the supervisor agreed the time they asked for
+    TIME_PROPOSED = "time_proposed"  # to the resident: the supervisor proposes another time
 
 
 class Audience(StrEnum):
@@ -63,6 +67,7 @@ class Audience(StrEnum):
     MANAGER = "manager"
     WARRANTY_ENGINEER = "warranty_engineer"
     RECORDER = "recorder"  # the staff member who recorded the ticket (a call-centre agent, say)
+    SUPERVISOR = "supervisor"
 
 
 class Notice(BaseModel):
@@ -105,4 +110,12 @@ def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
         values["reason"] = ticket.invalid_reason
     if kind in (NoticeKind.CALLBACK_REWORK, NoticeKind.CALLBACK_UNSATISFIED) and ticket.satisfaction is not None:
         values["satisfaction"] = ticket.satisfaction
+    if kind is NoticeKind.COMPLAINT_MAJOR:
+        # The complaint's form, copied to the manager: what the resident said (the rest is on the ticket).
+        values["description"] = ticket.description
+    demand = ticket.time_demand
+    if kind is NoticeKind.TIME_DEMANDED and demand is not None:
+        values["wanted_at"] = demand.wanted_at.isoformat()
+    if kind in (NoticeKind.TIME_APPROVED, NoticeKind.TIME_PROPOSED) and demand and demand.decided_at:
+        values.update(wanted_at=demand.wanted_at.isoformat(), appointment_at=demand.decided_at.isoformat())
     return values

@@ -95,7 +95,8 @@ BUTLER_REPORT = DeskTime(timedelta(hours=4), repeats=True)
 SAME_DAY = DeskDayClose(desk_days=1, public_area_desk_days=3)
 COORD_ENGINEERING_CONTACT = DeskDayShare(Fraction(1, 2))
 COORD_DESK_REPLY = DESK_REPLY
-COORD_PROGRESS_CHECK = CalendarEvery(days=3)
+COORD_PROGRESS_CHECK = CalendarEvery(days=3)  # communication sheets (沟通类), and sheets of no stated kind
+COORD_OTHER_CHECK = CalendarEvery(days=7)  # the other kinds: at least weekly
 COORD_RESIDENT_UPDATE = CalendarEvery(days=5)
 COORD_JOINT_MEETING = JointMeeting(failed_attempts=2, within=timedelta(days=7))
 

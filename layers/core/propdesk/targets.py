@@ -17,7 +17,17 @@ from types import MappingProxyType
 from propdesk import sla
 from propdesk.calendar import DeskCalendar, aware_utc
 from propdesk.lifecycle import HANDLING
-from propdesk.models.enums import DESK_ROLES, FINAL_STATUSES, Action, Area, Channel, Role, Status, TicketKind
+from propdesk.models.enums import (
+    DESK_ROLES,
+    FINAL_STATUSES,
+    Action,
+    Area,
+    Channel,
+    CoordinationKind,
+    Role,
+    Status,
+    TicketKind,
+)
 from propdesk.models.ticket import SlaTarget, Ticket
 from propdesk.sla import TargetName
 
@@ -59,14 +69,18 @@ def _a(*actions: Action) -> frozenset[Action]:
     return frozenset(actions)
 
 
+BOOKING = (A.BOOK_APPOINTMENT, A.DECIDE_TIME)  # the desk books a visit, or the supervisor agrees a demanded time
+
+
 RULES: Mapping[TargetName, Rule] = MappingProxyType(
     {
         rule.name: rule
         for rule in (
             # Met by booking an appointment too: the appointment then runs a target of its own.
-            Rule(T.ON_SITE, "dispatch", _a(A.ARRIVE, A.BOOK_APPOINTMENT), True, Fires.BREACH, 1, OPEN_STATUSES),
+            # A time the supervisor agreed with the resident is a booked appointment too.
+            Rule(T.ON_SITE, "dispatch", _a(A.ARRIVE, *BOOKING), True, Fires.BREACH, 1, OPEN_STATUSES),
             # Accepted and on site: arrival follows acceptance in the lifecycle, so arriving meets it.
-            Rule(T.ACCEPT_INSPECT, "dispatch", _a(A.ARRIVE, A.BOOK_APPOINTMENT), True, Fires.BREACH, 1, OPEN_STATUSES),
+            Rule(T.ACCEPT_INSPECT, "dispatch", _a(A.ARRIVE, *BOOKING), True, Fires.BREACH, 1, OPEN_STATUSES),
             Rule(T.APPOINTMENT, "booking an appointment", _a(A.ARRIVE), False, Fires.BREACH, 1, WORKING),
             Rule(T.SAME_DAY, "dispatch", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
             Rule(T.REWORK, "refused sign-off, unsatisfied callback", _a(A.COMPLETE), True, Fires.BREACH, 1, WORKING),
@@ -91,7 +105,7 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             Rule(
                 T.COORDINATION_CONTACT,
                 "the coordination sheet",
-                _a(A.ARRIVE, A.BOOK_APPOINTMENT),
+                _a(A.ARRIVE, *BOOKING),
                 True,
                 Fires.BREACH,
                 1,
@@ -101,8 +115,9 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             Rule(T.COORDINATION_REPLY, "the coordination sheet", _a(A.COMMENT), True, Fires.BREACH, 1, WORKING),
             Rule(T.COORDINATION_CHECK, "the coordination sheet", _a(), False, Fires.REMIND, 0, WORKING),
             Rule(T.COORDINATION_UPDATE, "the coordination sheet", _a(), False, Fires.REMIND, 0, WORKING),
+            # Met by the butler's report; the next report is then due 4 desk hours after it (see `on_action`).
             # While the job is open: a quote waiting for the resident's yes is still an open job.
-            Rule(T.BUTLER_REPORT, "dispatch", _a(), False, Fires.REMIND, 0, WORKING | {S.QUOTED}),
+            Rule(T.BUTLER_REPORT, "dispatch", _a(A.REPORT_PROGRESS), False, Fires.REMIND, 0, WORKING | {S.QUOTED}),
         )
     }
 )
@@ -184,8 +199,10 @@ def on_action(
             meet(t, name, at, cal)
     if action is A.DISPATCH:
         _dispatched(t, at, cal)
-    elif action is A.BOOK_APPOINTMENT:
+    elif action in BOOKING:
         _appointment_booked(t, at, cal)
+    elif action is A.REPORT_PROGRESS:
+        start(t, T.BUTLER_REPORT, at, cal)  # the next report is due 4 desk hours after this one
     elif work_done:  # the last sub-task of a complaint: done, and no sign-off, so its callback is due from now
         meet(t, T.SAME_DAY, at, cal)
         start(t, T.CALLBACK, at, cal)
@@ -197,6 +214,9 @@ def on_action(
         for name in (T.COORDINATION_CONTACT, T.COORDINATION_REPLY):
             if name.value not in t.sla:
                 start(t, name, at, cal)
+        check = t.sla.get(T.COORDINATION_CHECK.value)
+        if check is not None and check.open:
+            check.due_at = _next_check(t, cal, at)  # the sheet's kind was named: its own interval from now on
     elif action is A.ROUTE and t.contractor_deadline is not None:
         same_day = t.sla.get(T.SAME_DAY.value)
         if same_day is not None and same_day.open:
@@ -330,7 +350,11 @@ def started_by_workflow(t: Ticket, cal: DeskCalendar, now: datetime) -> list[Sla
         # From the dispatch; from now when the work is back in hand (a refused sign-off, an unsatisfied callback).
         add(T.BUTLER_REPORT, now if T.BUTLER_REPORT.value in t.sla else t.dispatched_at or now, again=True)
     if t.coordination_opened_at is not None and t.status in WORKING:
-        add(T.COORDINATION_CHECK, t.coordination_opened_at)
+        if T.COORDINATION_CHECK.value not in t.sla:
+            opened = t.coordination_opened_at
+            wanted.append(
+                SlaTarget(name=T.COORDINATION_CHECK.value, started_at=opened, due_at=_next_check(t, cal, opened))
+            )
         add(T.COORDINATION_UPDATE, t.coordination_opened_at)
     return wanted
 
@@ -347,6 +371,23 @@ def resumes(t: Ticket, name: str) -> bool:
         and t.status in rule.runs_in
         and t.status not in FINAL_STATUSES
     )
+
+
+def check_every(t: Ticket) -> int:
+    """Days between the desk's progress checks of a coordination sheet: 3 for communication sheets (and a
+    sheet of no stated kind, as DOMAIN.md counts), 7 for the other kinds (followed up at least weekly)."""
+    if t.coordination_kind in (None, CoordinationKind.COMMUNICATION):
+        return sla.COORD_PROGRESS_CHECK.days
+    return sla.COORD_OTHER_CHECK.days
+
+
+def _next_check(t: Ticket, cal: DeskCalendar, after: datetime) -> datetime:
+    """The first progress check of the sheet's interval, counted from its opening, that falls after `after`."""
+    opened = t.coordination_opened_at or after
+    every, n = check_every(t), 1
+    while cal.calendar_reminder(opened, every, n) <= after:
+        n += 1
+    return cal.calendar_reminder(opened, every, n)
 
 
 def firing(t: Ticket) -> list[tuple[SlaTarget, Rule]]:
@@ -378,7 +419,7 @@ def next_reminder(t: Ticket, target: SlaTarget, cal: DeskCalendar) -> datetime:
         return cal.add_desk_time(previous, sla.BUTLER_REPORT.duration)
     opened = t.coordination_opened_at or target.started_at
     check = target.name == T.COORDINATION_CHECK.value
-    every = (sla.COORD_PROGRESS_CHECK if check else sla.COORD_RESIDENT_UPDATE).days
+    every = check_every(t) if check else sla.COORD_RESIDENT_UPDATE.days
     n = 1
     while cal.calendar_reminder(opened, every, n) <= previous:
         n += 1
@@ -392,6 +433,7 @@ __all__ = [
     "WORKING",
     "Fires",
     "Rule",
+    "check_every",
     "due_of",
     "end_all",
     "firing",

@@ -34,8 +34,10 @@ def test_scenario_walks_every_step_and_audits_it(api, world, clock, scenario):
 def test_scenarios_cover_every_action_route():
     # Given the scripted scenarios; Then together they take every action that has a route
     taken = {step[1] for _, steps in SCENARIOS.values() for step in steps}
-    # attach: its own route; identify, pause and resume: their own tests below
+    # attach: its own route; identify, pause and resume: their own tests below; the butler's report and the
+    # supervisor's time decisions: tests/integration/books/test_zones_people.py (they need zones and a supervisor)
     routed = {a.value for a in Action} - {"attach", "identify", "pause", "resume"}
+    routed -= {"report_progress", "request_time", "decide_time"}
     assert routed <= taken
 
 
@@ -168,6 +170,9 @@ WRONG_STATUS = [
     ("mark_invalid", "desk", {"reason": "业主原因"}, ("complaint", "dispatched")),
     ("reinspect", "warranty", None, ("warranty", "in_progress")),
     ("escalate", "desk", {"answer": "需经理答复"}, ("escalated_inquiry", "escalated")),
+    ("report_progress", "butler", {"done": "已完工", "next": "等回访"}, ("free_repair", "completed")),
+    ("request_time", "desk", {"wanted_at": "2026-11-28T19:30:00+08:00"}, ("free_repair", "completed")),
+    ("decide_time", "manager", {"decision": "approve"}, ("free_repair", "dispatched")),  # nothing demanded
 ]
 
 

@@ -90,6 +90,7 @@ class TicketItem(_Bindable):
     resident_id = UnicodeAttribute(null=True)
     assignee_open = UnicodeAttribute(null=True)
     open_property = UnicodeAttribute(null=True)
+    building_id = UnicodeAttribute(null=True)  # beside the document so a zone's listing can filter on it
     doc = JSONAttribute()
     version = VersionAttribute()
 

@@ -78,6 +78,7 @@ def _to_item(ticket: Ticket) -> TicketItem:
         resident_id=person_key(ticket.property_id, ticket.resident_id) if ticket.resident_id else None,
         assignee_open=person_key(ticket.property_id, ticket.assignee_id) if is_open and ticket.assignee_id else None,
         open_property=ticket.property_id if is_open else None,
+        building_id=ticket.building_id,
         # Every write stores the whole document: a key that says nothing (None) is not paid for on each one.
         doc=ticket.model_dump(mode="json", exclude={"version"}, exclude_none=True),
     )
@@ -367,6 +368,13 @@ class TicketStore:
         """Unfinished tickets of a property, soonest due first (the end-of-day sweep)."""
         return self._page(
             TicketItem.open_by_due, "open-by-due", "open_property", property_id, None, None, limit, cursor, False
+        )
+
+    def open_in_buildings(self, property_id: str, building_ids: Sequence[str], limit: int, cursor: str | None) -> Page:
+        """Unfinished tickets of some buildings of a property (a zone), soonest due first; one Query a page."""
+        flt = TicketItem.building_id.is_in(*building_ids)
+        return self._page(
+            TicketItem.open_by_due, "open-by-due", "open_property", property_id, None, flt, limit, cursor, False
         )
 
     def iter_created(self, property_id: str, since: datetime, until: datetime) -> Iterator[Ticket]:

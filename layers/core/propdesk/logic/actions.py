@@ -17,12 +17,12 @@ from pydantic import BaseModel
 from propdesk import sla, targets
 from propdesk.access import Principal
 from propdesk.calendar import DeskCalendar
-from propdesk.errors import InvalidRequest
+from propdesk.errors import Conflict, InvalidRequest
 from propdesk.lifecycle import SATISFIED, Guard, Transition, callback_required
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
-from propdesk.models.enums import FINAL_STATUSES, Action, Area, Status, TicketKind
-from propdesk.models.ticket import Attachment, SubTask, Ticket
+from propdesk.models.enums import FINAL_STATUSES, Action, Area, Severity, Status, TicketKind
+from propdesk.models.ticket import Attachment, ProgressReport, SubTask, Ticket, TimeDemand
 from propdesk.sla import TargetName
 
 T = TargetName
@@ -76,6 +76,17 @@ def _classify(ch: _Change) -> None:
         if value is not None:
             setattr(ch.t, name, value)
             ch.data[name] = value
+    severity = ch.payload.severity
+    if severity is not None:
+        if ch.t.kind is not TicketKind.COMPLAINT:
+            raise InvalidRequest(
+                "only a complaint has a severity",
+                details=[{"field": "severity", "problem": f"a {ch.t.kind.value} has no severity"}],
+            )
+        if severity is Severity.MAJOR and ch.t.severity is not Severity.MAJOR:
+            ch.t.major_since = ch.now  # the manager is told at once (the workflow reads this instant)
+        ch.t.severity = severity
+        ch.data["severity"] = severity.value
 
 
 def _dispatch(ch: _Change) -> None:
@@ -104,6 +115,12 @@ def _dispatch(ch: _Change) -> None:
 
 def _book_appointment(ch: _Change) -> None:
     assert isinstance(ch.payload, c.AppointmentInput)
+    demand = ch.t.time_demand
+    if demand is not None and demand.status == "pending":
+        raise Conflict(
+            "the resident demanded a specific time: the supervisor decides it, the desk cannot promise a time",
+            details=[{"field": "appointment_at", "problem": "awaiting the supervisor's decision on the wanted time"}],
+        )
     at = _future(ch.payload.appointment_at, ch.now, "appointment_at")
     zone = ch.prop.zone
     if ch.t.kind is TicketKind.WARRANTY and at.astimezone(zone).date() <= ch.now.astimezone(zone).date():
@@ -213,6 +230,42 @@ def _coordinate(ch: _Change) -> None:
     if ch.payload.owner_id:
         ch.t.assignee_id = ch.payload.owner_id
     ch.data["owner_id"] = ch.t.assignee_id
+    if ch.payload.kind is not None:
+        ch.t.coordination_kind = ch.payload.kind
+        ch.data["kind"] = ch.payload.kind.value
+
+
+def _report_progress(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.ProgressReportInput)
+    # Each report is due 4 desk hours after the one before it (the first, after dispatch), whatever reminders
+    # fired in between: a reminder moves on to its next due, the report it asked for stays late.
+    last = ch.t.last_report.at if ch.t.last_report is not None else ch.t.dispatched_at or ch.now
+    due = sla.due_at(T.BUTLER_REPORT, last, ch.cal)
+    on_time = ch.now <= due
+    ch.t.last_report = ProgressReport(done=p.done, next=p.next, by=ch.principal.user_id, at=ch.now, on_time=on_time)
+    ch.note = p.done
+    ch.data.update(done=p.done, next=p.next, due_at=due.isoformat(), on_time=on_time)
+
+
+def _request_time(ch: _Change) -> None:
+    p = ch.payload
+    assert isinstance(p, c.TimeDemandInput)
+    wanted = _future(p.wanted_at, ch.now, "wanted_at")
+    ch.t.time_demand = TimeDemand(wanted_at=wanted, recorded_by=ch.principal.user_id, recorded_at=ch.now, note=p.note)
+    ch.data["wanted_at"] = wanted.isoformat()
+
+
+def _decide_time(ch: _Change) -> None:
+    p, demand = ch.payload, ch.t.time_demand
+    assert isinstance(p, c.TimeDecisionInput) and demand is not None
+    agreed = demand.wanted_at if p.decision == "approve" else p.proposed_at
+    assert agreed is not None
+    agreed = _future(agreed, ch.now, "proposed_at" if p.decision == "propose" else "wanted_at")
+    demand.status = "approved" if p.decision == "approve" else "proposed"
+    demand.decided_at, demand.decided_by = agreed, ch.principal.user_id
+    ch.t.appointment_at = agreed  # the agreed time is the visit's appointment, with its own target
+    ch.data.update(decision=demand.status, appointment_at=agreed.isoformat())
 
 
 def _reason(ch: _Change) -> None:
@@ -286,6 +339,9 @@ _FIELDS: dict[Action, Callable[[_Change], None]] = {
     Action.URGE: _urge,
     Action.ATTACH: _attach,
     Action.COMMENT: _comment,
+    Action.REPORT_PROGRESS: _report_progress,
+    Action.REQUEST_TIME: _request_time,
+    Action.DECIDE_TIME: _decide_time,
 }
 
 

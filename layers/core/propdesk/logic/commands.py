@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from propdesk.models.common import Cents, Flag, Id, Instant, LongText, Name, ShortText
-from propdesk.models.enums import Area, Channel, Department, Language, TicketKind
+from propdesk.models.enums import Area, Channel, CoordinationKind, Department, Language, Severity, TicketKind
 from propdesk.models.ticket import Materials
 from propdesk.phones import PhoneText
 
@@ -87,6 +87,7 @@ class ClassifyInput(_Strict):
     area: Area | None = None
     paid: Flag | None = None
     department: Department | None = None
+    severity: Severity | None = None  # complaints only
     note: Note | None = None
 
 
@@ -149,7 +150,38 @@ class AnswerInput(_Strict):
 
 class CoordinateInput(_Strict):
     owner_id: Id | None = None
+    kind: CoordinationKind | None = None  # communication sheets: every 3 days; the others at least weekly
     note: Note | None = None
+
+
+class ProgressReportInput(_Strict):
+    """The butler's progress report (管家汇报)."""
+
+    done: LongText
+    next: LongText
+
+
+class TimeDemandInput(_Strict):
+    """The time the resident demands, as the desk records it; the supervisor decides it."""
+
+    wanted_at: Instant
+    note: Note | None = None
+
+
+class TimeDecisionInput(_Strict):
+    """The supervisor's decision: approve the wanted time, or propose another."""
+
+    decision: Literal["approve", "propose"]
+    proposed_at: Instant | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _time_for_a_proposal(self) -> TimeDecisionInput:
+        if self.decision == "propose" and self.proposed_at is None:
+            raise ValueError("a proposal needs proposed_at")
+        if self.decision == "approve" and self.proposed_at is not None:
+            raise ValueError("an approval takes the wanted time; leave proposed_at out")
+        return self
 
 
 class CloseInput(_Strict):
@@ -179,6 +211,7 @@ __all__ = [
     "DispatchInput",
     "IdentifyInput",
     "NoteInput",
+    "ProgressReportInput",
     "QuoteInput",
     "ReasonInput",
     "ResidentTicketRequest",
@@ -186,6 +219,8 @@ __all__ = [
     "RouteInput",
     "SignOffInput",
     "StaffTicketRequest",
+    "TimeDecisionInput",
+    "TimeDemandInput",
 ]
 
 

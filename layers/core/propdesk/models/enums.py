@@ -19,6 +19,7 @@ class Role(StrEnum):
     OFFICE_CLERK = "office_clerk"  # 管理处文员: the site office's registers
     FINANCE = "finance"  # 财务: takes fees
     SECURITY = "security"  # 保安/门岗: the gate, checks contractors' documents
+    SUPERVISOR = "supervisor"  # 主管: decides residents' time demands, calls back major complaints
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}
@@ -120,3 +121,21 @@ class Action(StrEnum):
     MARK_INVALID = "mark_invalid"
     COMMENT = "comment"
     ATTACH = "attach"
+    REPORT_PROGRESS = "report_progress"  # the butler's progress report to the desk (管家汇报)
+    REQUEST_TIME = "request_time"  # the desk records a resident's demand for a specific time
+    DECIDE_TIME = "decide_time"  # the supervisor approves that time or proposes another
+
+
+class Severity(StrEnum):
+    """How grave a complaint is; a major one goes to the manager at once (重大投诉)."""
+
+    NORMAL = "normal"
+    MAJOR = "major"
+
+
+class CoordinationKind(StrEnum):
+    """What a coordination sheet waits for: communication sheets are followed up every 3 days, others weekly."""
+
+    COMMUNICATION = "communication"  # 沟通类
+    ENGINEERING = "engineering"  # 工程类
+    OTHER = "other"

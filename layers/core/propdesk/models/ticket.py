@@ -12,9 +12,11 @@ from propdesk.models.enums import (
     FINAL_STATUSES,
     Area,
     Channel,
+    CoordinationKind,
     Department,
     Language,
     Role,
+    Severity,
     Status,
     TicketKind,
 )
@@ -68,6 +70,32 @@ class Attachment(BaseModel):
     at: AwareDatetime
 
 
+class ProgressReport(BaseModel):
+    """The butler's last progress report to the desk (管家汇报): what was done, what is next."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    done: str
+    next: str
+    by: str
+    at: AwareDatetime
+    on_time: bool  # made by the every-4-desk-hours due it answered
+
+
+class TimeDemand(BaseModel):
+    """A resident's demand for a specific time: recorded by the desk, decided by a supervisor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wanted_at: AwareDatetime
+    recorded_by: str
+    recorded_at: AwareDatetime
+    status: str = "pending"  # pending | approved | proposed (another time)
+    decided_at: AwareDatetime | None = None  # the time agreed: the wanted one, or the supervisor's proposal
+    decided_by: str | None = None
+    note: str | None = None
+
+
 class Ticket(BaseModel):
     """Everything the desk records about one reported matter."""
 
@@ -111,6 +139,11 @@ class Ticket(BaseModel):
     urge_count: int = 0
     coordination_opened_at: AwareDatetime | None = None
     coordination_failed_plans: int = 0
+    coordination_kind: CoordinationKind | None = None  # None: followed up every 3 days, as DOMAIN.md says
+    severity: Severity = Severity.NORMAL  # complaints: a major one goes to the manager at once
+    major_since: AwareDatetime | None = None  # when the complaint was judged major (and the manager told)
+    last_report: ProgressReport | None = None
+    time_demand: TimeDemand | None = None
     # Bumped by every action taken through the lifecycle (people, intake, the sweep), never by the workflow's
     # own writes: a person's write is refused only when this moved since it was read.
     person_version: int = 0

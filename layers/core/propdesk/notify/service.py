@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from propdesk import clock
+from propdesk.books.zones import ZoneBook
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import NotFound
@@ -32,6 +33,7 @@ _ROLE_OF: dict[Audience, Role] = {
     Audience.BUTLER: Role.BUTLER,
     Audience.MANAGER: Role.MANAGER,
     Audience.WARRANTY_ENGINEER: Role.WARRANTY_ENGINEER,
+    Audience.SUPERVISOR: Role.SUPERVISOR,
 }
 NOTIFIER = "notifier"
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class Notifier:
         limits: Limits,
         sender: SmsSender,
         send_once: Callable[[Notifier], SendOnce] | None = None,
+        zones: ZoneBook | None = None,
     ) -> None:
         self.tickets = tickets
         self.cache = cache
@@ -86,6 +89,7 @@ class Notifier:
         self.cap = cap
         self.limits = limits
         self.sender = sender
+        self.zones = zones
         # The handler wraps `send` with its idempotency store; tests may call `send` directly.
         self._send = send_once(self) if send_once else self.send
 
@@ -210,10 +214,17 @@ class Notifier:
             else:
                 if staff is None:
                     staff = self.directory.list_records(Staff, ticket.property_id)
+                keepers = self._zone_keepers(ticket) if audience is Audience.BUTLER else None
                 for member in staff:
-                    if member.role is _ROLE_OF[audience]:
+                    if member.role is _ROLE_OF[audience] and (not keepers or member.id in keepers):
                         found.setdefault(f"staff:{member.id}", _staff(member))
         return list(found.values())
+
+    def _zone_keepers(self, ticket: Ticket) -> set[str]:
+        """The butler whose zone holds the ticket's building; empty (every butler is told) when none does."""
+        if self.zones is None:
+            return set()
+        return {z.staff_id for z in self.zones.covering(ticket.property_id, ticket.building_id, Role.BUTLER)}
 
     def _resident(self, ticket: Ticket) -> list[Recipient]:
         if ticket.resident_id:

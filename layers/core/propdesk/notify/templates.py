@@ -118,6 +118,24 @@ TEMPLATES: dict[NoticeKind, dict[Language, str]] = {
         ZH: "投诉{number}回访业主不满意（评分{satisfaction}分），已转经理跟进处理。",
         EN: "Complaint {number}: the resident rated it {satisfaction}/5 at the callback; it is yours to follow up.",
     },
+    K.COMPLAINT_MAJOR: {
+        ZH: "重大投诉{number}：{description}。请经理即时处理，回访由经理或主管进行。",
+        EN: "Major complaint {number}: {description}. For the manager now; the manager or a supervisor"
+        " makes its callback.",
+    },
+    K.TIME_DEMANDED: {
+        ZH: "工单{number}：业主要求{wanted_at}上门，请主管审批。",
+        EN: "Ticket {number}: the resident asks for a visit at {wanted_at}; a supervisor decides.",
+    },
+    K.TIME_APPROVED: {
+        ZH: "工单{number}：您要求的上门时间{appointment_at}已确认。",
+        EN: "Ticket {number}: the visit at {appointment_at} you asked for is confirmed.",
+    },
+    K.TIME_PROPOSED: {
+        ZH: "工单{number}：{wanted_at}无法安排，主管建议改为{appointment_at}上门，如有异议请联系前台。",
+        EN: "Ticket {number}: {wanted_at} cannot be arranged; we propose {appointment_at} instead."
+        " Please contact the desk if it does not suit you.",
+    },
 }
 
 # The step a timer chases, as the people told about it call it.
@@ -149,7 +167,7 @@ CLOSE_REASONS: dict[str, dict[Language, str]] = {
         EN: "the appointment was not confirmed within {days} days",
     },
 }
-TIME_VALUES = ("appointment_at", "deadline", "due_at")
+TIME_VALUES = ("appointment_at", "deadline", "due_at", "wanted_at")
 
 
 class MissingNoticeValue(KeyError):

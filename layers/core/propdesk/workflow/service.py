@@ -24,7 +24,7 @@ from propdesk.errors import ActionNotAllowed, ConcurrentUpdate, NotFound
 from propdesk.logic import actions
 from propdesk.logic import commands as c
 from propdesk.models.directory import Property
-from propdesk.models.enums import Action, Status
+from propdesk.models.enums import Action, Severity, Status
 from propdesk.models.ticket import Ticket, TicketEvent
 from propdesk.notices import Audience, Notice, NoticeKind
 from propdesk.workflow import engine
@@ -69,6 +69,17 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
         (NoticeKind.CALLBACK_REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])
     ],
     f"{Action.RECORD_CALLBACK.value}:unsatisfied:complaint": [(NoticeKind.CALLBACK_UNSATISFIED, [Audience.MANAGER])],
+    # A complaint judged major: its form goes to the manager, and to the unit's butler, at once.
+    f"{Action.CLASSIFY.value}:major": [(NoticeKind.COMPLAINT_MAJOR, [Audience.MANAGER, Audience.BUTLER])],
+    Action.REQUEST_TIME.value: [(NoticeKind.TIME_DEMANDED, [Audience.SUPERVISOR])],
+    f"{Action.DECIDE_TIME.value}:approved": [
+        (NoticeKind.TIME_APPROVED, [Audience.RESIDENT]),
+        (NoticeKind.APPOINTMENT_BOOKED, [Audience.ASSIGNEE]),
+    ],
+    f"{Action.DECIDE_TIME.value}:proposed": [
+        (NoticeKind.TIME_PROPOSED, [Audience.RESIDENT]),
+        (NoticeKind.APPOINTMENT_BOOKED, [Audience.ASSIGNEE]),
+    ],
 }
 # The action that ended a ticket (with the answer's outcome) -> who is told why.
 _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
@@ -85,8 +96,17 @@ def answer_notices(ticket: Ticket, step: Step, answer: str, at: datetime) -> lis
     key = (
         f"{answer}:unsatisfied" if answer == Action.RECORD_CALLBACK.value and lifecycle.unsatisfied(ticket) else answer
     )
+    if answer == Action.CLASSIFY.value and ticket.major_since is not None and ticket.major_since == at:
+        key = f"{answer}:major"  # this classification judged the complaint major
+    if answer == Action.DECIDE_TIME.value and ticket.time_demand is not None:
+        key = f"{answer}:{ticket.time_demand.status}"
     told = list(_ON_ANSWER.get(f"{key}:{ticket.kind.value}", _ON_ANSWER.get(key, [])))
-    if Action.RECORD_CALLBACK in step.awaiting and answer != Action.RECORD_CALLBACK.value:
+    # A major complaint is called back by the manager or a supervisor in person, not by an SMS survey.
+    if (
+        Action.RECORD_CALLBACK in step.awaiting
+        and answer != Action.RECORD_CALLBACK.value
+        and ticket.severity is not Severity.MAJOR
+    ):
         told.append((NoticeKind.CALLBACK_SURVEY, [Audience.RESIDENT]))
     return [notice_for(ticket, kind, audience, at, f"{answer}:{kind.value}") for kind, audience in told]
 
