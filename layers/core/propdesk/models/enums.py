@@ -16,6 +16,7 @@ class Role(StrEnum):
     CONTRACTOR = "contractor"  # 施工单位
     MANAGER = "manager"  # 管理处经理, 客户主任
     SYSTEM = "system"  # the workflow, the sweep, the intake channels
+    TEAM_LEADER = "team_leader"  # 班长: leads a cleaning or greening team; prices household work on site
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}
