@@ -33,7 +33,14 @@ def settings_module(function: str, module: str):
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for variable in ("TICKETS_TABLE", "DIRECTORY_TABLE", "BOOKS_TABLE", "IDEMPOTENCY_TABLE", "NOTICES_QUEUE_URL", "DEFAULT_TIMEZONE"):
+    for variable in (
+        "TICKETS_TABLE",
+        "DIRECTORY_TABLE",
+        "BOOKS_TABLE",
+        "IDEMPOTENCY_TABLE",
+        "NOTICES_QUEUE_URL",
+        "DEFAULT_TIMEZONE",
+    ):
         monkeypatch.delenv(variable, raising=False)
     return monkeypatch
 
