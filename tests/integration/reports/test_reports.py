@@ -129,6 +129,8 @@ def expected(tickets: list[Ticket], as_of: datetime) -> dict:
         },
         "coordination": {"opened": len(coord), "still_open": sum(1 for t in coord if t.status not in final)},
         "paid": {"jobs": len(paid), "revenue_cents": sum(t.fee_cents or 0 for t in paid)},
+        # These worlds hold no household plans (tests/integration/books counts plan visits).
+        "plan_visits": {"issued": 0, "done": 0, "missed": 0, "pending": 0},
     }
 
 
