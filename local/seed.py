@@ -48,6 +48,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("warranty", "staff-wu-gang", "吴刚", "warranty_engineer", "warranty engineer 维保工程师"),
     DemoUser("contractor", "staff-zheng-jian", "郑建", "contractor", "contractor 施工单位"),
     DemoUser("manager", "staff-liu-yang", "刘洋", "manager", "site office manager 管理处经理"),
+    DemoUser("cleaning-lead", "staff-ma-li", "马丽", "team_leader", "cleaning team leader 保洁班长"),
+    DemoUser("cleaner", "staff-he-ping", "何平", "technician", "cleaner 保洁员, the monthly plan's visits"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -59,6 +61,8 @@ _STAFF_DEPARTMENT = {
     "desk": "customer_service",
     "manager": "customer_service",
     "callcentre": "customer_service",
+    "cleaning-lead": "cleaning",
+    "cleaner": "cleaning",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -70,9 +74,9 @@ def user(key: str) -> DemoUser:
     raise KeyError(f"no demo user {key!r}; known: {', '.join(u.key for u in DEMO_USERS)}")
 
 
-def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, Any]:
-    """Write the demo property into the directory table, and the samples' ticket into the tickets table;
-    the domain layer must be importable."""
+def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
+    """Write the demo property into the directory table, the samples' ticket into the tickets table and
+    王芳's monthly cleaning plan into the books table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -128,7 +132,63 @@ def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, An
             )
     if tickets_table:
         _put_sample_ticket(directory_table, tickets_table)
+    if books_table:
+        _put_cleaning_plan(books_table, homes["resident"].id)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
+
+
+def _put_cleaning_plan(books_table: str, unit_id: str) -> None:
+    """王芳's weekly cleaning (包月清洁), priced on site by 马丽 with the butler: its visits fall on the weekday
+    two days from the stack's start at 09:00, so the household schedule (10:00) issues the next one to 何平
+    when the clock passes the day before (`python -m local fire HouseholdVisits` on that day does it now)."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from propdesk import clock
+    from propdesk.books.household import HouseholdBook, HouseholdService, Plan, PlanNote, RequestStatus, ServiceRequest
+    from propdesk.models.enums import Channel, Department
+
+    book = HouseholdBook(books_table)
+    now = clock.now()
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    request = ServiceRequest(
+        id="hr-demo-wang-clean",
+        property_id=PROPERTY_ID,
+        resident_id=user("resident").record_id,
+        unit_id=unit_id,
+        service=HouseholdService.MONTHLY_CLEANING,
+        department=Department.CLEANING,
+        description="每周上门清洁一次，三室两厅 weekly cleaning, 3 rooms",
+        channel=Channel.VISIT,
+        status=RequestStatus.CONFIRMED,
+        price_cents=15000,
+        unit_label="次",
+        assessed_by=user("cleaning-lead").record_id,
+        butler_id=user("butler").record_id,
+        assessed_at=now,
+        plan_id="plan-demo-wang-clean",
+        created_by=user("desk").record_id,
+        created_at=now,
+    )
+    book.save(request, create=True)
+    plan = Plan(
+        id="plan-demo-wang-clean",
+        property_id=PROPERTY_ID,
+        resident_id=request.resident_id,
+        unit_id=unit_id,
+        service=request.service,
+        department=Department.CLEANING,
+        weekdays=[(today + timedelta(days=2)).isoweekday()],
+        at=time(9, 0),
+        price_cents=15000,
+        starts_on=today,
+        assignee_id=user("cleaner").record_id,
+        request_id=request.id,
+        created_at=now,
+        updated_at=now,
+        history=[PlanNote(at=now, by=user("desk").record_id, action="create")],
+    )
+    book.save(plan, create=True)
 
 
 def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:

@@ -1,0 +1,31 @@
+"""The local stack's demo seed: 王芳's weekly cleaning plan issues its next visit the day before."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from local.seed import seed
+from propdesk.books.household import HouseholdBook
+from propdesk.dal.tickets import TicketStore
+from tests.integration.sweep.support import Context
+
+
+def _fire(jobs, scheduled_at: str) -> dict:
+    """The household schedule's event at the sweep function, as EventBridge Scheduler sends it."""
+    return dict(jobs.sweep.lambda_handler({"job": "household_visits", "scheduled_at": scheduled_at}, Context()))
+
+
+def test_the_demo_seed_plan_issues_its_next_visit_when_the_clock_passes_the_day_before(aws, clock, jobs):
+    # Given the local stack's demo world, seeded on Monday 23 November: 王芳's weekly cleaning on Wednesdays 09:00
+    seed(aws["DirectoryTable"], aws["TicketsTable"], aws["BooksTable"])
+    # When the household schedule fires on Monday, then on Tuesday (the day before)
+    monday = _fire(jobs, "2026-11-23T02:00:00Z")
+    clock.current = datetime.fromisoformat("2026-11-24T10:00:00+08:00")
+    tuesday = _fire(jobs, "2026-11-24T02:00:00Z")
+    # Then Wednesday's visit is issued on Tuesday, dispatched to the cleaner 何平 for 09:00
+    assert (monday["issued"], tuesday["issued"]) == ({"prop-sun": 0}, {"prop-sun": 1})
+    visit = HouseholdBook(aws["BooksTable"]).visit("prop-sun", "plan-demo-wang-clean", date(2026, 11, 25))
+    assert visit is not None and visit.ticket_number is not None and visit.ticket_number.startswith("SUN-20261124-")
+    order = TicketStore(aws["TicketsTable"]).get(visit.ticket_id)
+    assert (order.status.value, order.assignee_id, order.contact_name) == ("dispatched", "staff-he-ping", "王芳")
+    assert order.appointment_at == datetime.fromisoformat("2026-11-25T09:00:00+08:00")
