@@ -284,7 +284,10 @@ def end_household_plan(
 def move_household_visit(
     caller: Caller, property_id: PropertyId, plan_id: RecordId, slot: Slot, request: Annotated[MoveIn, Body()]
 ) -> VisitView:
-    day = date.fromisoformat(slot)
+    try:
+        day = date.fromisoformat(slot)
+    except ValueError:
+        raise InvalidRequest("no such day", details=[{"field": "slot", "problem": "not a calendar day"}]) from None
     return VisitView.of(household().move_visit(caller, property_id, plan_id, day, request))
 
 

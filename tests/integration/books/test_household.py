@@ -284,6 +284,13 @@ def test_household_records_stay_with_their_property_and_resident(api, people, cl
         api.post(f"{BASE}/requests", people["moonres"], body={"service": "deep_cleaning", "description": "x"}).status
         == 404
     )
+    # Bad input answers 400 naming its field: a visit moved a year ahead, a day that does not exist, a far month
+    move = {"at": "2027-12-01T09:00:00+08:00", "agreed_with_resident": True}
+    far = api.post(f"{path}/visits/2026-12-01/move", people["desk"], body=move)
+    assert far.status == 400 and far.body["details"][0]["field"] == "at"
+    no_day = api.post(f"{path}/visits/2026-02-30/move", people["desk"], body=move)
+    assert no_day.status == 400 and no_day.body["details"][0]["field"] == "slot"
+    assert api.get(f"{BASE}/statements/9999-12", people["manager"]).body["details"][0]["field"] == "month"
     # Nothing was written by the refusals
     assert [h["action"] for h in _ok(api.get(path, people["desk"]))["history"]] == ["create"]
 

@@ -140,6 +140,18 @@ def _field(field: str, problem: str, message: str) -> InvalidRequest:
     return InvalidRequest(message, details=[{"field": field, "problem": problem}])
 
 
+AHEAD_DAYS = 180  # how far ahead a visit or an appointment may be booked, as for a ticket's appointment
+
+
+def _ahead(at: datetime, now: datetime, field: str) -> datetime:
+    """A time to come: after now and within AHEAD_DAYS (a 400 naming the field otherwise)."""
+    if at <= now:
+        raise _field(field, "in the past", f"{field} must be in the future")
+    if at > now + timedelta(days=AHEAD_DAYS):
+        raise _field(field, "too far ahead", f"{field} is more than {AHEAD_DAYS} days ahead")
+    return at
+
+
 def _local(day: date, at: time, prop: Property) -> datetime:
     return datetime.combine(day, at, tzinfo=prop.zone)
 
@@ -253,8 +265,8 @@ class HouseholdDesk:
         if found.service is HouseholdService.HOURLY_CLEANING and body.agreed_at is None:
             raise _field("agreed_at", "required", "hourly cleaning needs the time agreed with the team leader")
         now = clock.now()
-        if body.agreed_at is not None and body.agreed_at <= now:
-            raise _field("agreed_at", "in the past", "agreed_at must be in the future")
+        if body.agreed_at is not None:
+            _ahead(body.agreed_at, now, "agreed_at")
         updated = found.model_copy(
             update={
                 "status": RequestStatus.ASSESSED,
@@ -290,8 +302,7 @@ class HouseholdDesk:
                 "differs from the time the team leader agreed",
                 f"hourly cleaning comes at the time agreed with the team leader: {found.agreed_at.isoformat()}",
             )
-        if body.appointment_at <= clock.now():
-            raise _field("appointment_at", "in the past", "appointment_at must be in the future")
+        _ahead(body.appointment_at, clock.now(), "appointment_at")
         ticket_id = new_ticket_id()
         # The request is marked first: a second confirmation loses on its version and issues nothing.
         marked = self.book.save(
@@ -323,6 +334,8 @@ class HouseholdDesk:
         today = clock.now().astimezone(self.cache.property(property_id).zone).date()
         if body.starts_on < today:
             raise _field("starts_on", "in the past", "a plan starts today or later")
+        if body.starts_on > today + timedelta(days=AHEAD_DAYS):
+            raise _field("starts_on", "too far ahead", f"a plan starts within {AHEAD_DAYS} days")
         if body.ends_on is not None and body.ends_on < body.starts_on:
             raise _field("ends_on", "before starts_on", "a plan ends on or after its first day")
         now = clock.now()
@@ -379,6 +392,9 @@ class HouseholdDesk:
             raise Forbidden("a plan's price is changed by the manager")
         if body.assignee_id is not None:
             self._check_assignee(property_id, body.assignee_id, found.department)
+        today = clock.now().astimezone(self.cache.property(property_id).zone).date()
+        if body.ends_on is not None and body.ends_on < max(today, found.starts_on):
+            raise _field("ends_on", "in the past", "a plan ends today or later, and not before its first day")
         changes = body.model_dump(exclude_none=True, exclude={"note"}, mode="json")
         if not changes:
             raise _field("body", "nothing to change", "name at least one of weekdays, at, price_cents, assignee_id")
@@ -439,8 +455,7 @@ class HouseholdDesk:
         plan = self.plan(principal, property_id, plan_id)
         prop = self.cache.property(property_id)
         now = clock.now()
-        if body.at <= now:
-            raise _field("at", "in the past", "a visit moves to a time ahead")
+        _ahead(body.at, now, "at")
         visit = self.book.visit(property_id, plan_id, slot)
         new = visit is None
         if visit is None:
@@ -720,6 +735,8 @@ def visit_state(visit: Visit | None, ticket: Ticket | None, prop: Property, now:
 def _month_bounds(month: str) -> tuple[date, date]:
     try:
         year, number = (int(part) for part in month.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(month)
         last_day = calendar.monthrange(year, number)[1]
     except (ValueError, calendar.IllegalMonthError):
         raise _field("month", "must be a month such as 2026-12", "month must look like 2026-12") from None
