@@ -138,9 +138,9 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
 
 
 def _put_cleaning_plan(books_table: str, unit_id: str) -> None:
-    """王芳's weekly cleaning (包月清洁), priced on site by 马丽 with the butler: its visits fall on the weekday
-    two days from the stack's start at 09:00, so the household schedule (10:00) issues the next one to 何平
-    when the clock passes the day before (`python -m local fire HouseholdVisits` on that day does it now)."""
+    """王芳's weekly cleaning (包月清洁), priced on site by 马丽 with the butler: its visits fall at 09:00 on the
+    weekday three days from the seeding (a warped start-up can pass a day and more), so the household schedule
+    (10:00) issues the next one to 何平 when the clock passes the day before."""
     from datetime import time, timedelta
     from zoneinfo import ZoneInfo
 
@@ -178,7 +178,7 @@ def _put_cleaning_plan(books_table: str, unit_id: str) -> None:
         unit_id=unit_id,
         service=request.service,
         department=Department.CLEANING,
-        weekdays=[(today + timedelta(days=2)).isoweekday()],
+        weekdays=[(today + timedelta(days=3)).isoweekday()],
         at=time(9, 0),
         price_cents=15000,
         starts_on=today,

@@ -16,16 +16,17 @@ def _fire(jobs, scheduled_at: str) -> dict:
 
 
 def test_the_demo_seed_plan_issues_its_next_visit_when_the_clock_passes_the_day_before(aws, clock, jobs):
-    # Given the local stack's demo world, seeded on Monday 23 November: 王芳's weekly cleaning on Wednesdays 09:00
+    # Given the local stack's demo world, seeded on Monday 23 November: 王芳's weekly cleaning on Thursdays 09:00
     seed(aws["DirectoryTable"], aws["TicketsTable"], aws["BooksTable"])
-    # When the household schedule fires on Monday, then on Tuesday (the day before)
-    monday = _fire(jobs, "2026-11-23T02:00:00Z")
+    # When the household schedule fires on Tuesday, then on Wednesday (the day before)
     clock.current = datetime.fromisoformat("2026-11-24T10:00:00+08:00")
     tuesday = _fire(jobs, "2026-11-24T02:00:00Z")
-    # Then Wednesday's visit is issued on Tuesday, dispatched to the cleaner 何平 for 09:00
-    assert (monday["issued"], tuesday["issued"]) == ({"prop-sun": 0}, {"prop-sun": 1})
-    visit = HouseholdBook(aws["BooksTable"]).visit("prop-sun", "plan-demo-wang-clean", date(2026, 11, 25))
-    assert visit is not None and visit.ticket_number is not None and visit.ticket_number.startswith("SUN-20261124-")
+    clock.current = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
+    wednesday = _fire(jobs, "2026-11-25T02:00:00Z")
+    # Then Thursday's visit is issued on Wednesday, dispatched to the cleaner 何平 for 09:00
+    assert (tuesday["issued"], wednesday["issued"]) == ({"prop-sun": 0}, {"prop-sun": 1})
+    visit = HouseholdBook(aws["BooksTable"]).visit("prop-sun", "plan-demo-wang-clean", date(2026, 11, 26))
+    assert visit is not None and visit.ticket_number is not None and visit.ticket_number.startswith("SUN-20261125-")
     order = TicketStore(aws["TicketsTable"]).get(visit.ticket_id)
     assert (order.status.value, order.assignee_id, order.contact_name) == ("dispatched", "staff-he-ping", "王芳")
-    assert order.appointment_at == datetime.fromisoformat("2026-11-25T09:00:00+08:00")
+    assert order.appointment_at == datetime.fromisoformat("2026-11-26T09:00:00+08:00")

@@ -515,7 +515,7 @@ class HouseholdDesk:
             "slot": slot,
             "at": at,
             "moved_from": moved_from,
-            "state": visit_state(visit, ticket, prop, now),
+            "state": visit_state(at, ticket, prop, now),
             "ticket_id": ticket.id if ticket else None,
             "ticket_number": ticket.number if ticket else None,
             "ticket_status": ticket.status.value if ticket else None,
@@ -640,7 +640,7 @@ class HouseholdDesk:
                 continue  # moved, not issued yet: counted on the day it takes place
             ticket = self.tickets.tickets.get(visit.ticket_id) if visit.ticket_id else None
             counts["issued"] += 1
-            counts[visit_state(visit, ticket, prop, as_of)] += 1
+            counts[visit_state(visit.at, ticket, prop, as_of)] += 1
         return counts
 
     def statement(self, principal: Principal | None, prop: Property, month: str, as_of: datetime) -> dict[str, Any]:
@@ -720,15 +720,14 @@ def _json_line(line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def visit_state(visit: Visit | None, ticket: Ticket | None, prop: Property, now: datetime) -> str:
-    """done (its order was completed), missed (its day is over, or its order voided, without it), pending."""
+def visit_state(at: datetime, ticket: Ticket | None, prop: Property, now: datetime) -> str:
+    """done (its order was completed), missed (its order voided, or its day over without it done), pending."""
     if ticket is not None and ticket.completed_at is not None:
         return "done"
-    at = visit.at if visit else None
     if ticket is not None and ticket.status is Status.VOIDED:
         return "missed"
-    if at is not None and now >= _local(at.astimezone(prop.zone).date() + timedelta(days=1), time(0), prop):
-        return "missed"
+    if now >= _local(at.astimezone(prop.zone).date() + timedelta(days=1), time(0), prop):
+        return "missed"  # a visit never issued (the job did not run) is missed too
     return "pending"
 
 
