@@ -92,22 +92,6 @@ def _act(api, people, who: str, ticket_id: str, action: str, body: Any = None) -
     return dict(_ok(api.post(f"/tickets/{ticket_id}/actions/{action}", people[who], body=body or {})))
 
 
-def test_the_manager_keeps_the_price_list_and_residents_read_it_in_yuan(api, people, clock):
-    # Given the manager's price for a monthly cleaning visit, in fen
-    price = {"id": "clean-visit", "department": "cleaning", "name": "包月清洁 每次", "unit": "次", "price_cents": 12050}
-    _ok(api.post(f"{BASE}/prices", people["manager"], body=price), 201)
-    # When a resident reads the list; Then it shows yuan with two decimals
-    listed = _ok(api.get(f"{BASE}/prices", people["zhang"]))
-    assert [(p["name"], p["price_yuan"]) for p in listed] == [("包月清洁 每次", "120.50")]
-    # And the desk cannot change it, another property's desk cannot see it, a security price is refused
-    assert api.post(f"{BASE}/prices", people["desk"], body={**price, "id": "x"}).status == 403
-    assert api.get(f"{BASE}/prices", people["moondesk"]).status == 404
-    refused = api.post(f"{BASE}/prices", people["manager"], body={**price, "id": "guard", "department": "security"})
-    assert refused.status == 422 and refused.body["details"][0]["field"] == "body.department"
-    changed = api.put(f"{BASE}/prices/clean-visit", people["manager"], body={**price, "price_cents": 13000})
-    assert _ok(changed)["price_yuan"] == "130.00"
-
-
 def test_a_monthly_plan_issues_each_visit_the_day_before_once_and_the_visit_runs_the_ticket_flow(
     api, people, clock, household_job
 ):
@@ -208,7 +192,21 @@ def test_a_plan_is_paused_changed_moved_and_ended(api, people, clock, household_
     assert [h["action"] for h in ended["history"]] == ["create", "pause", "resume", "change", "end"]
 
 
-def test_move_in_deep_cleaning_and_hourly_cleaning_are_priced_before_any_order(api, people, clock):
+def test_the_price_list_in_yuan_and_one_off_work_priced_on_site_before_any_order(api, people, clock):
+    # Given the manager's price for a monthly cleaning visit, in fen
+    price = {"id": "clean-visit", "department": "cleaning", "name": "包月清洁 每次", "unit": "次", "price_cents": 12050}
+    _ok(api.post(f"{BASE}/prices", people["manager"], body=price), 201)
+    # When a resident reads the list; Then it shows yuan with two decimals
+    listed = _ok(api.get(f"{BASE}/prices", people["zhang"]))
+    assert [(p["name"], p["price_yuan"]) for p in listed] == [("包月清洁 每次", "120.50")]
+    # And the desk cannot change it, another property's desk cannot see it, a security price is refused
+    assert api.post(f"{BASE}/prices", people["desk"], body={**price, "id": "x"}).status == 403
+    assert api.get(f"{BASE}/prices", people["moondesk"]).status == 404
+    refused = api.post(f"{BASE}/prices", people["manager"], body={**price, "id": "guard", "department": "security"})
+    assert refused.status == 422 and refused.body["details"][0]["field"] == "body.department"
+    changed = api.put(f"{BASE}/prices/clean-visit", people["manager"], body={**price, "price_cents": 13000})
+    assert _ok(changed)["price_yuan"] == "130.00"
+
     # Given a resident asking for a move-in deep cleaning from the app
     asked = _ok(
         api.post(f"{BASE}/requests", people["zhang"], body={"service": "deep_cleaning", "description": "新房开荒"}), 201
