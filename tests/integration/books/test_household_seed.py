@@ -1,11 +1,11 @@
-"""The local stack's demo seed: 王芳's weekly cleaning plan issues its next visit the day before."""
+"""The local stack's demo seed: 王芳's weekly cleaning plan issues its next visit the day before, once."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from local.seed import seed
-from propdesk.books.household import HouseholdBook
+from propdesk.books.household import HouseholdBook, Visit, VisitStatus
 from propdesk.dal.tickets import TicketStore
 from tests.integration.sweep.support import Context
 
@@ -30,3 +30,21 @@ def test_the_demo_seed_plan_issues_its_next_visit_when_the_clock_passes_the_day_
     order = TicketStore(aws["TicketsTable"]).get(visit.ticket_id)
     assert (order.status.value, order.assignee_id, order.contact_name) == ("dispatched", "staff-he-ping", "王芳")
     assert order.appointment_at == datetime.fromisoformat("2026-11-26T09:00:00+08:00")
+
+    # Given a run that died after claiming next Thursday's visit (its order's id fixed) but before writing it
+    book = HouseholdBook(aws["BooksTable"])
+    claimed = Visit(
+        property_id="prop-sun",
+        plan_id="plan-demo-wang-clean",
+        slot=date(2026, 12, 3),
+        at=datetime.fromisoformat("2026-12-03T09:00:00+08:00"),
+        day=date(2026, 12, 3),
+        status=VisitStatus.ISSUING,
+        ticket_id="t_" + "d1ed" * 8,
+    )
+    book.save(claimed, create=True)
+    # When the schedule fires the day before, twice; Then that one order is written and dispatched, once
+    clock.current = datetime.fromisoformat("2026-12-02T10:00:00+08:00")
+    assert [_fire(jobs, "2026-12-02T02:00:00Z")["issued"] for _ in range(2)] == [{"prop-sun": 1}, {"prop-sun": 0}]
+    finished = TicketStore(aws["TicketsTable"]).get("t_" + "d1ed" * 8)
+    assert finished is not None and (finished.status.value, finished.assignee_id) == ("dispatched", "staff-he-ping")
