@@ -145,6 +145,10 @@ def test_a_monthly_plan_issues_each_visit_the_day_before_once_and_the_visit_runs
 def test_a_plan_is_paused_changed_moved_and_ended(api, people, clock, household_job):
     plan = _tuesday_plan(api, people)
     pid = plan["id"]
+    # (a request makes one plan: the second answers 409 and writes nothing)
+    again = {"request_id": plan["request_id"], "weekdays": [3], "at": "10:00", "starts_on": "2026-11-25"}
+    assert api.post(f"{BASE}/plans", people["desk"], body={**again, "assignee_id": "cleaner"}).status == 409
+    assert [p["id"] for p in _ok(api.get(f"{BASE}/plans", people["desk"]))] == [pid]
     # Given Tuesday 1 December's visit moved to Wednesday 14:00 with the resident's agreement
     move = {"at": "2026-12-02T14:00:00+08:00", "agreed_with_resident": True, "note": "业主周二出差"}
     refused = api.post(

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import PutError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from propdesk.errors import ConcurrentUpdate
 from propdesk.models.common import Cents, Id
@@ -212,8 +214,8 @@ class HouseholdBook:
         BookItem.Meta.table_name = table_name
         BookItem._connection = None  # type: ignore[assignment]
 
-    def save(self, record: M, *, create: bool = False) -> M:
-        """Write the record if nobody wrote it since it was read (or, creating, if it does not exist)."""
+    @staticmethod
+    def _item(record: _Record, create: bool) -> BookItem:
         item = BookItem(
             pk=_pk(record.property_id),
             sk=_sk(record),
@@ -224,6 +226,22 @@ class HouseholdBook:
         if isinstance(record, Visit):
             item.ipk = _visits_ipk(record.property_id)
             item.isk = f"{record.day.isoformat()}#{record.plan_id}#{record.slot.isoformat()}"
+        return item
+
+    def save_together(self, updated: _Record, created: M) -> M:
+        """Write an update and a new record in one transaction: both, or neither (a 409 when either lost)."""
+        items = [self._item(updated, create=False), self._item(created, create=True)]
+        try:
+            with TransactWrite(connection=Connection()) as tx:
+                for item in items:
+                    tx.save(item)
+        except TransactWriteError as err:
+            raise ConcurrentUpdate(f"{_sk(updated)} or {_sk(created)} was written by someone else meanwhile") from err
+        return created.model_copy(update={"version": items[1].version})
+
+    def save(self, record: M, *, create: bool = False) -> M:
+        """Write the record if nobody wrote it since it was read (or, creating, if it does not exist)."""
+        item = self._item(record, create)
         try:
             item.save()
         except PutError as err:

@@ -357,8 +357,8 @@ class HouseholdDesk:
             updated_at=now,
             history=[PlanNote(at=now, by=principal.user_id, action="create")],
         )
-        self.book.save(found.model_copy(update={"status": RequestStatus.CONFIRMED, "plan_id": plan.id}))
-        return self.book.save(plan, create=True)
+        confirmed = found.model_copy(update={"status": RequestStatus.CONFIRMED, "plan_id": plan.id})
+        return self.book.save_together(confirmed, plan)
 
     def _check_assignee(self, property_id: str, assignee_id: str, department: Department) -> None:
         member = self._member(property_id, assignee_id, "assignee_id", TEAM_WORKERS)
