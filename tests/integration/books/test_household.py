@@ -334,3 +334,8 @@ def test_month_end_archives_a_statement_per_plan_and_the_reports_count_visits(ap
     missed_day = jobs.get_json("reports/daily/SUN/2026-12-01.json")["figures"]["plan_visits"]
     assert done_day == {"issued": 1, "done": 1, "missed": 0, "pending": 0}
     assert missed_day == {"issued": 1, "done": 0, "missed": 1, "pending": 0}
+    # And November's monthly report counts its one visit, done (1 December's belongs to December)
+    event = {"report": "monthly", "period": "2026-11", "scheduled_at": "2026-12-02T02:00:00Z"}
+    jobs.reports.lambda_handler(event, Context())
+    month = jobs.get_json("reports/monthly/SUN/2026-11.json")["figures"]["plan_visits"]
+    assert month == {"issued": 1, "done": 1, "missed": 0, "pending": 0}
