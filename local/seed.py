@@ -54,6 +54,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("finance", "staff-gao-ping", "高平", "finance", "finance 财务 (permit fees)"),
     DemoUser("gate", "staff-ma-jun", "马军", "security", "security and gate 保安门岗"),
     DemoUser("supervisor", "staff-qian-li", "钱丽", "supervisor", "supervisor 主管: residents' time demands"),
+    DemoUser("cleaning-lead", "staff-ma-li", "马丽", "team_leader", "cleaning team leader 保洁班长"),
+    DemoUser("cleaner", "staff-he-ping", "何平", "technician", "cleaner 保洁员, the monthly plan's visits"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -69,6 +71,8 @@ _STAFF_DEPARTMENT = {
     "finance": "customer_service",
     "gate": "security",
     "supervisor": "customer_service",
+    "cleaning-lead": "cleaning",
+    "cleaner": "cleaning",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -88,8 +92,8 @@ def user(key: str) -> DemoUser:
 
 def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
     """Write the demo property into the directory table, the samples' ticket into the tickets table, and the
-    zones and one entry in each of the site office's registers into the books table; the domain layer must be
-    importable."""
+    zones, 王芳's monthly cleaning plan and one entry in each of the site office's registers into the books
+    table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -149,6 +153,7 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
     if books_table:
         _put_register_entries(directory_table, books_table)
         zones = _put_zones(books_table)
+        _put_cleaning_plan(books_table, homes["resident"].id)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS), "zones": zones}
 
 
@@ -178,6 +183,60 @@ def _put_zones(books_table: str) -> int:
             )
         )
     return 2
+
+
+def _put_cleaning_plan(books_table: str, unit_id: str) -> None:
+    """王芳's weekly cleaning (包月清洁), priced on site by 马丽 with the butler: its visits fall at 09:00 on the
+    weekday three days from the seeding (a warped start-up can pass a day and more), so the household schedule
+    (10:00) issues the next one to 何平 when the clock passes the day before."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from propdesk import clock
+    from propdesk.books.household import HouseholdBook, HouseholdService, Plan, PlanNote, RequestStatus, ServiceRequest
+    from propdesk.models.enums import Channel, Department
+
+    book = HouseholdBook(books_table)
+    now = clock.now()
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    request = ServiceRequest(
+        id="hr-demo-wang-clean",
+        property_id=PROPERTY_ID,
+        resident_id=user("resident").record_id,
+        unit_id=unit_id,
+        service=HouseholdService.MONTHLY_CLEANING,
+        department=Department.CLEANING,
+        description="每周上门清洁一次，三室两厅 weekly cleaning, 3 rooms",
+        channel=Channel.VISIT,
+        status=RequestStatus.CONFIRMED,
+        price_cents=15000,
+        unit_label="次",
+        assessed_by=user("cleaning-lead").record_id,
+        butler_id=user("butler").record_id,
+        assessed_at=now,
+        plan_id="plan-demo-wang-clean",
+        created_by=user("desk").record_id,
+        created_at=now,
+    )
+    book.save(request, create=True)
+    plan = Plan(
+        id="plan-demo-wang-clean",
+        property_id=PROPERTY_ID,
+        resident_id=request.resident_id,
+        unit_id=unit_id,
+        service=request.service,
+        department=Department.CLEANING,
+        weekdays=[(today + timedelta(days=3)).isoweekday()],
+        at=time(9, 0),
+        price_cents=15000,
+        starts_on=today,
+        assignee_id=user("cleaner").record_id,
+        request_id=request.id,
+        created_at=now,
+        updated_at=now,
+        history=[PlanNote(at=now, by=user("desk").record_id, action="create")],
+    )
+    book.save(plan, create=True)
 
 
 def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:

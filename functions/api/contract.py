@@ -158,6 +158,40 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "update_resident": {"id": "res-wang-fang", "unit_id": "U101", "name": "王芳", "phone": "+8613800000001"},
     "create_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
     "update_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
+    # household services (家政)
+    "create_household_price": {
+        "id": "clean-visit",
+        "department": "cleaning",
+        "name": "包月清洁 每次",
+        "unit": "次",
+        "price_cents": 15000,
+    },
+    "update_household_price": {
+        "id": "clean-visit",
+        "department": "cleaning",
+        "name": "包月清洁 每次",
+        "unit": "次",
+        "price_cents": 16000,
+    },
+    "create_household_request": {
+        "service": "monthly_cleaning",
+        "resident_id": "res-wang-fang",
+        "description": "每周二上门清洁，三室两厅",
+    },
+    "assess_household_request": {"price_cents": 15000, "unit": "次", "butler_id": "staff-zhao-lei"},
+    "create_household_order": {"appointment_at": "2026-11-25T09:00:00+08:00", "note": "业主确认周三上午"},
+    "create_household_plan": {
+        "request_id": "hr-demo-wang-clean",
+        "weekdays": [2],
+        "at": "09:00",
+        "starts_on": "2026-12-01",
+        "assignee_id": "staff-he-ping",
+    },
+    "change_household_plan": {"weekdays": [4], "at": "15:30", "note": "业主改为周四下午"},
+    "pause_household_plan": {"reason": "业主出国一个月"},
+    "resume_household_plan": {"reason": "业主已回来"},
+    "end_household_plan": {"reason": "业主搬走", "ends_on": "2026-12-31"},
+    "move_household_visit": {"at": "2026-12-02T14:00:00+08:00", "agreed_with_resident": True, "note": "业主周二出差"},
 }
 
 _REPR = re.compile(r"<[A-Za-z_]\w*\.[A-Za-z_]\w*: ('[^']*'|-?\d+)>")

@@ -11,9 +11,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from reports_settings import settings
 
 from propdesk import clock
+from propdesk.books.household import HouseholdBook
 from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
+from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.household import HouseholdDesk
+from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property
 from propdesk.reports.build import ReportBuilder
 from propdesk.reports.periods import ReportKind, parse, previous
@@ -24,8 +28,11 @@ logger = Logger()
 @cache
 def builder() -> ReportBuilder:
     cfg = settings()
-    registers = RegisterStore(cfg.books_table) if cfg.books_table else None
-    return ReportBuilder(TicketStore(cfg.tickets_table), cfg.reports_bucket, cfg.group_timezone, registers)
+    registers = RegisterStore(cfg.books_table)
+    store = TicketStore(cfg.tickets_table)
+    tickets = TicketService(store, directory(), DirectoryCache(directory()))
+    household = HouseholdDesk(HouseholdBook(cfg.books_table), tickets)
+    return ReportBuilder(store, cfg.reports_bucket, cfg.group_timezone, registers, household.visit_counts)
 
 
 @cache

@@ -12,7 +12,7 @@ from propdesk.settings import FunctionSettings
 class ReportsSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
-    books_table: str | None = Field(alias="BOOKS_TABLE", default=None)  # permits and mail figures
+    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)
     reports_bucket: str = Field(alias="REPORTS_BUCKET", min_length=3)
     group_timezone: str = Field(alias="DEFAULT_TIMEZONE", default="Asia/Shanghai", min_length=3)
 

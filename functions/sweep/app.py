@@ -1,10 +1,14 @@
-"""The end-of-day sweep: the schedule fans out one message per property; queue workers sweep in pages."""
+"""The end-of-day sweep: the schedule fans out one message per property; queue workers sweep in pages.
+
+The same function issues the household plans' visits of the next day (`"job": "household_visits"`), on a
+schedule of its own, and on the 1st archives last month's household statements.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any
 
@@ -13,10 +17,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from sweep_settings import settings
 
 from propdesk import clock
+from propdesk.books.household import HouseholdBook
 from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.household import HouseholdDesk, archive_month
 from propdesk.logic.registers import morning_mail
 from propdesk.logic.tickets import TicketService
 from propdesk.models.directory import Property
@@ -60,6 +66,28 @@ def runner() -> SweepRunner:
     )
 
 
+@cache
+def household() -> HouseholdDesk:
+    return HouseholdDesk(HouseholdBook(settings().books_table), runner().service)
+
+
+def issue_household_visits(event: dict[str, Any]) -> dict[str, Any]:
+    """Each property's plan visits of tomorrow become dispatched orders; a re-run issues nothing twice."""
+    scheduled = event.get("scheduled_at")
+    as_of = datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else clock.now()
+    desk = household()
+    issued: dict[str, int] = {}
+    archived: list[str] = []
+    for prop in runner().directory.list_records(Property, None):
+        issued[prop.id] = len(desk.issue_due(prop, as_of))
+        local = as_of.astimezone(prop.zone)
+        if local.day == 1:  # the month end: last month's statements, checked and archived
+            last_month = f"{(local.replace(day=1) - timedelta(days=1)):%Y-%m}"
+            archived += archive_month(desk, settings().reports_bucket, [prop], last_month, as_of)
+    logger.info("household visits issued", extra={"as_of": as_of.isoformat(), "issued": sum(issued.values())})
+    return {"as_of": as_of.isoformat(), "issued": issued, "archived": archived}
+
+
 def _enqueue(task: SweepTask) -> None:
     body = json.dumps({"property_id": task.property_id, "day": task.day})
     _queue().send_message(QueueUrl=settings().sweep_queue_url, MessageBody=body)
@@ -97,4 +125,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         # One message per batch (BatchSize 1): a failure redelivers exactly the property it stopped.
         done = [work(record, context) for record in event["Records"]]
         return {"finished": sum(done), "continued": len(done) - sum(done)}
+    if event.get("job") == "household_visits":
+        return issue_household_visits(event)
     return start(event)

@@ -25,7 +25,7 @@ R = Role
 class Guard(StrEnum):
     """A condition on the ticket beyond its status and kind."""
 
-    FREE = "free"  # unpaid work may start without a quote
+    FREE = "free"  # unpaid work, or work priced before the order, may start without a quote
     CALLBACK_NOT_REQUIRED = "callback_not_required"
     UNSATISFIED = "unsatisfied"  # the last callback found the resident unsatisfied
     CLOCKS_RUNNING = "clocks_running"  # no "resident away" pause is running
@@ -93,6 +93,8 @@ TABLE: tuple[Transition, ...] = (
         DESK | _r(R.DISPATCHER, R.WARRANTY_ENGINEER),
         kinds=WORK_KINDS,
     ),
+    # A monthly household plan's visit is dispatched to the plan's team by the job that issues it.
+    Transition(A.DISPATCH, _s(S.CLASSIFIED), S.DISPATCHED, _r(R.SYSTEM), kinds=_k(K.HOUSEHOLD_SERVICE)),
     Transition(A.ACCEPT, _s(S.DISPATCHED), S.ACCEPTED, FIELD | _r(R.DISPATCHER), kinds=WORK_KINDS),
     Transition(
         A.ARRIVE,
@@ -276,7 +278,7 @@ def _guard_holds(guard: Guard | None, ticket: Ticket, callback_all: bool) -> boo
     if guard is None:
         return True
     if guard is Guard.FREE:
-        return not ticket.paid
+        return not ticket.paid or ticket.price_agreed
     if guard is Guard.UNSATISFIED:
         return unsatisfied(ticket)
     if guard is Guard.CLOCKS_RUNNING:

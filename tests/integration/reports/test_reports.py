@@ -139,6 +139,8 @@ def expected(tickets: list[Ticket], as_of: datetime) -> dict:
             "mail_received": 0,
             "mail_waiting": 0,
         },
+        # These worlds hold no household plans (tests/integration/books counts plan visits).
+        "plan_visits": {"issued": 0, "done": 0, "missed": 0, "pending": 0},
     }
 
 

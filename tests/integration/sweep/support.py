@@ -33,7 +33,7 @@ def reset_warm_state() -> None:
     for fn in (notices._client, storage._client):
         fn.cache_clear()
     for module_name, names in (
-        ("propdesk_fn_sweep", ("runner", "_queue")),
+        ("propdesk_fn_sweep", ("runner", "_queue", "household")),
         ("sweep_settings", ("settings",)),
         ("propdesk_fn_reports", ("builder", "directory")),
         ("reports_settings", ("settings",)),

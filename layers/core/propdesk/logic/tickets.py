@@ -141,6 +141,14 @@ class TicketService:
 
         return self._create(SYSTEM, property_id, kind, channel, fields, status=status)
 
+    def create_order(
+        self, principal: Principal, property_id: str, channel: Channel, fields: dict[str, Any], ticket_id: str
+    ) -> Ticket:
+        """A household order issued from the household book, priced already: it starts classified."""
+        return self._create(
+            principal, property_id, TicketKind.HOUSEHOLD_SERVICE, channel, fields, Status.CLASSIFIED, ticket_id
+        )
+
     def _resident_of(self, property_id: str, resident_id: str) -> Resident:
         """A resident the desk names for a ticket: one of this property's, or a 400 naming the field."""
         resident = self.directory.get(Resident, property_id, resident_id)
@@ -163,13 +171,14 @@ class TicketService:
         channel: Channel,
         fields: dict[str, Any],
         status: Status = Status.RECEIVED,
+        ticket_id: str | None = None,
     ) -> Ticket:
         prop = self.cache.property(property_id)
         now = clock.now()
         day = local_day(now, prop.timezone)
         number = format_number(prop.code, day, self.tickets.next_sequence(prop.id, day))
         ticket = Ticket(
-            id=new_ticket_id(),
+            id=ticket_id or new_ticket_id(),
             number=number,
             property_id=prop.id,
             kind=kind,

@@ -20,6 +20,7 @@ class Role(StrEnum):
     FINANCE = "finance"  # 财务: takes fees
     SECURITY = "security"  # 保安/门岗: the gate, checks contractors' documents
     SUPERVISOR = "supervisor"  # 主管: decides residents' time demands, calls back major complaints
+    TEAM_LEADER = "team_leader"  # 班长: leads a cleaning or greening team; prices household work on site
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}

@@ -124,6 +124,8 @@ class Ticket(BaseModel):
     assignee_id: Id | None = None
     appointment_at: AwareDatetime | None = None
     quote_cents: int | None = None
+    # Household work priced before the order (a monthly plan's visit, an on-site assessment): no quote on site.
+    price_agreed: bool = False
     fee_cents: int | None = None
     materials: list[Materials] = Field(default_factory=list)
     completion_notes: str | None = None

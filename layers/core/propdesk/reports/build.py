@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,24 @@ class Written:
     figures: dict[str, Any]
 
 
+# A property's household plan visits on the local days [first, last], as they stand at as_of, by measure.
+PlanVisitCounter = Callable[[Property, date, date, datetime], Mapping[str, int]]
+
+
 class ReportBuilder:
     def __init__(
-        self, store: TicketStore, bucket: str, group_timezone: str, registers: RegisterStore | None = None
+        self,
+        store: TicketStore,
+        bucket: str,
+        group_timezone: str,
+        registers: RegisterStore | None = None,
+        plan_visits: PlanVisitCounter | None = None,
     ) -> None:
         self.store = store
         self.bucket = bucket
         self.group_timezone = group_timezone
         self.registers = registers  # the site office's registers: permits and mail figures
+        self.plan_visits = plan_visits
 
     def build(self, properties: Iterable[Property], period: Period, as_of: datetime) -> list[Written]:
         """One report per property, then the group's, each streamed from the by-property-created index."""
@@ -85,6 +95,8 @@ class ReportBuilder:
         finally:
             if out is not None:
                 out.close()
+        if self.plan_visits is not None:
+            figures.plan_visits.update(self.plan_visits(prop, period.first, period.end - timedelta(days=1), as_of))
         return figures
 
     @staticmethod

@@ -16,6 +16,7 @@ from propdesk.models.ticket import Ticket
 
 SLA_MEASURES = ("met_on_time", "met_late", "open_overdue", "open_pending")
 UNASSIGNED = "unassigned"
+PLAN_VISIT_MEASURES = ("issued", "done", "missed", "pending")
 
 
 def finished(ticket: Ticket) -> bool:
@@ -49,6 +50,7 @@ class Figures:
     ratings: Counter[int] = field(default_factory=Counter)
     coordination: Counter[str] = field(default_factory=Counter)
     paid: Counter[str] = field(default_factory=Counter)
+    plan_visits: Counter[str] = field(default_factory=Counter)  # household plans' visits that fell in the period
 
     def add(self, ticket: Ticket, as_of: datetime) -> None:
         dept = ticket.department.value if ticket.department else UNASSIGNED
@@ -86,6 +88,7 @@ class Figures:
             getattr(self, name).update(getattr(other, name))
         self.coordination.update(other.coordination)
         self.paid.update(other.paid)
+        self.plan_visits.update(other.plan_visits)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON the app reads; every count present, zeros included, so charts never miss a bar."""
@@ -122,4 +125,5 @@ class Figures:
             },
             "coordination": {k: self.coordination[k] for k in ("opened", "still_open")},
             "paid": {k: self.paid[k] for k in ("jobs", "revenue_cents")},
+            "plan_visits": {k: self.plan_visits[k] for k in PLAN_VISIT_MEASURES},
         }

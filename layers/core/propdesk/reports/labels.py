@@ -20,6 +20,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "satisfaction": ("满意度", "Satisfaction"),
     "coordination": ("协调单", "Coordination sheets"),
     "paid": ("有偿服务", "Paid jobs"),
+    "plan_visits": ("包月上门", "Plan visits"),
+    "issued": ("已派单", "Issued"),
+    "done": ("已完成", "Done"),
+    "missed": ("未完成", "Missed"),
+    "pending": ("待上门", "Pending"),
     "properties": ("各项目", "Properties"),
     "unfinished_items": ("未完成工单分析", "Every unfinished item"),
     # measures
