@@ -99,6 +99,7 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "record_callback_ticket": {"satisfaction": 5, "notes": "业主满意"},
     "answer_ticket": {"answer": "停水通知：明天 9:00-12:00 检修二次供水", "outcome": "answered"},
     "escalate_ticket": {"answer": "涉及收费标准调整，需经理答复"},
+    "adopt_ticket": {"answer": "下月在地库增设10个充电桩"},
     "create_knowledge_entry": {
         "category": "fees",
         "tags": ["物业费"],

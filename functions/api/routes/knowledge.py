@@ -11,9 +11,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import Field
 
 from api_settings import settings
+from propdesk.access import Principal
 from propdesk.books.knowledge import EntryChange, EntryText, KnowledgeEntry, KnowledgeStore
+from propdesk.logic import knowledge
+from propdesk.logic.commands import AnswerInput
 from propdesk.logic.knowledge import MAX_RESULTS, KnowledgeService
-from routes.deps import Caller
+from propdesk.models.enums import Action
+from propdesk.models.ticket import Ticket
+from routes.deps import Caller, ticket_service
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -33,6 +38,11 @@ class EntryUpdate(EntryText):
 @cache
 def knowledge_service() -> KnowledgeService:
     return KnowledgeService(KnowledgeStore(settings().books_table))
+
+
+def answer_from_book(caller: Principal, ticket_id: str, action: Action, body: AnswerInput) -> Ticket:
+    """An answer that cites the book or adds to it (the ticket's action route calls this)."""
+    return knowledge.answer_from_book(ticket_service(), knowledge_service(), caller, ticket_id, action, body)
 
 
 def _created(entry: KnowledgeEntry) -> Response[KnowledgeEntry]:

@@ -177,6 +177,10 @@ TABLE: tuple[Transition, ...] = (
     # Escalated: the manager owns it now; it stays open, its reply target running, until the manager answers.
     Transition(A.ESCALATE, _s(S.RECEIVED, S.CLASSIFIED), S.ESCALATED, DESK, kinds=QUESTIONS),
     Transition(A.ANSWER, _s(S.ESCALATED), S.CLOSED, _r(R.MANAGER), kinds=QUESTIONS),
+    # An adopted suggestion stays open until it is carried out; its answer then tells the resident it is done.
+    Transition(A.ADOPT, _s(S.RECEIVED, S.CLASSIFIED), S.ADOPTED, DESK, kinds=_k(K.SUGGESTION)),
+    Transition(A.ADOPT, _s(S.ESCALATED), S.ADOPTED, _r(R.MANAGER), kinds=_k(K.SUGGESTION)),
+    Transition(A.ANSWER, _s(S.ADOPTED), S.CLOSED, DESK, kinds=_k(K.SUGGESTION)),
     Transition(A.COORDINATE, HANDLING, S.COORDINATION, DESK | _r(R.DISPATCHER, R.SYSTEM), kinds=WORK_KINDS),
     Transition(A.CLOSE, _s(S.CALLBACK_DONE), S.CLOSED, DESK | _r(R.SYSTEM)),
     # After an unsatisfied callback only a satisfied later one, or the manager with a reason, closes the job.

@@ -168,6 +168,7 @@ WRONG_STATUS = [
     ("mark_invalid", "desk", {"reason": "业主原因"}, ("complaint", "dispatched")),
     ("reinspect", "warranty", None, ("warranty", "in_progress")),
     ("escalate", "desk", {"answer": "需经理答复"}, ("escalated_inquiry", "escalated")),
+    ("adopt", "desk", {"answer": "采纳"}, ("suggestion", "adopted")),
 ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 
+from pydantic import ValidationError
+
 from propdesk import clock
 from propdesk.access import Principal
 from propdesk.books.knowledge import (
@@ -17,7 +19,10 @@ from propdesk.books.knowledge import (
     terms,
 )
 from propdesk.errors import ConcurrentUpdate, Forbidden, InvalidRequest, NotFound
-from propdesk.models.enums import Role
+from propdesk.logic.commands import AnswerInput
+from propdesk.logic.tickets import TicketService
+from propdesk.models.enums import Action, Role
+from propdesk.models.ticket import Ticket
 
 # Desk staff look answers up; the manager (客户主任) keeps the book.
 READERS = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER, Role.BUTLER, Role.DISPATCHER})
@@ -127,6 +132,10 @@ class KnowledgeService:
         self.may_keep(principal, property_id)
         return self._create(principal, property_id, text, entry_id)
 
+    def add(self, principal: Principal, property_id: str | None, text: EntryText, entry_id: str) -> KnowledgeEntry:
+        """An entry the caller's answer adds (checked by the caller before the answer was committed)."""
+        return self._create(principal, property_id, text, entry_id)
+
     def _create(
         self, principal: Principal, property_id: str | None, text: EntryText, entry_id: str | None
     ) -> KnowledgeEntry:
@@ -162,6 +171,57 @@ class KnowledgeService:
         return self.store.save(entry, before, change)
 
 
+def answer_from_book(
+    tickets: TicketService,
+    book: KnowledgeService,
+    principal: Principal,
+    ticket_id: str,
+    action: Action,
+    body: AnswerInput,
+) -> Ticket:
+    """Answer an inquiry or suggestion by citing an entry (in the resident's language, else the entry's own), or
+    write the answer and keep it in the property's book in the same step (补充《答客问》, the manager)."""
+    ticket = tickets.get(principal, ticket_id)
+    payload, addition = body, None
+    if body.entry_id:
+        _check_role(principal, READERS, "cite")
+        try:
+            entry = book.cited(ticket.property_id, body.entry_id)
+        except NotFound:
+            raise InvalidRequest(
+                f"knowledge entry {body.entry_id} not found",
+                details=[{"field": "entry_id", "problem": "no such entry in this property's book or the group's"}],
+            ) from None
+        _, text = entry.answer_in(ticket.language)
+        payload = body.model_copy(update={"answer": text})
+    if body.add_to_book:
+        if action is not Action.ANSWER:
+            raise InvalidRequest(
+                "only an answer is added to the book",
+                details=[{"field": "add_to_book", "problem": f"not with {action.value}"}],
+            )
+        book.may_keep(principal, ticket.property_id)
+        wanted = body.add_to_book
+        asked = wanted.question or ticket.description[:120]
+        try:
+            addition = EntryText(
+                category=wanted.category,
+                tags=wanted.tags,
+                question={ticket.language: asked},
+                answer={ticket.language: body.answer or ""},
+            )
+        except ValidationError:
+            raise InvalidRequest(
+                "the book needs the question as residents ask it",
+                details=[{"field": "add_to_book.question", "problem": "give the question (2 to 120 characters)"}],
+            ) from None
+    answered = tickets.act(principal, ticket_id, action, payload)
+    if addition is not None:
+        # Named after the answer's action, so a retried request cannot add the entry twice.
+        book.add(principal, ticket.property_id, addition, f"kb-{ticket.id}-{answered.person_version}")
+    return answered
+
+
 def raise_stale(entry_id: str, had: int, current: int) -> None:
     raise ConcurrentUpdate(
         f"knowledge entry {entry_id} was changed by someone else; read it again",
@@ -169,4 +229,4 @@ def raise_stale(entry_id: str, had: int, current: int) -> None:
     )
 
 
-__all__ = ["KEEPERS", "READERS", "KnowledgeService"]
+__all__ = ["KEEPERS", "READERS", "KnowledgeService", "answer_from_book"]
