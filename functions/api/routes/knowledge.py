@@ -23,9 +23,12 @@ from routes.deps import Caller, ticket_service
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 PropertyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-Words = Annotated[str | None, Query(max_length=200, description="words to look for; Chinese by character pairs")]
-CategoryQuery = Annotated[str | None, Query(min_length=1, max_length=40)]
+EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", examples=["kb-demo-1"])]
+Words = Annotated[
+    str | None,
+    Query(max_length=200, description="words to look for; Chinese by character pairs", examples=["停车 多少钱"]),
+]
+CategoryQuery = Annotated[str | None, Query(min_length=1, max_length=40, examples=["fees"])]
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS)]
 
 

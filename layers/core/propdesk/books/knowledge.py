@@ -56,6 +56,27 @@ class EntryText(BaseModel):
 class KnowledgeEntry(EntryText):
     """An entry as kept: its text, its scope (a property, or the group when property_id is None), who changed it."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "kb-demo-2",
+                    "property_id": "prop-sun",
+                    "category": "parking",
+                    "tags": ["停车", "车位"],
+                    "question": {"zh-CN": "地下车位可以月租吗？", "en": "Can I rent a parking space by the month?"},
+                    "answer": {"zh-CN": "可以，月租300元。", "en": "Yes: CNY 300 a month."},
+                    "version": 2,
+                    "created_at": "2026-11-01T02:00:00Z",
+                    "created_by": "staff-liu-yang",
+                    "updated_at": "2026-11-23T06:30:00Z",
+                    "updated_by": "staff-liu-yang",
+                }
+            ]
+        },
+    )
+
     id: str
     property_id: str | None
     version: int = Field(ge=1)
