@@ -76,7 +76,7 @@ LIVES: dict[str, tuple[str, str, list[Action], bool]] = {
         "suggestion",
         "zhang",
         [
-            ("desk", "answer", {"answer": "已采纳", "outcome": "adopted"}),  # stays open until it is done
+            ("desk", "adopt", {"answer": "已采纳"}),  # stays open until it is done
             ("desk", "answer", {"answer": "已落实", "outcome": "done"}),
         ],
         False,
