@@ -92,8 +92,8 @@ def user(key: str) -> DemoUser:
 
 def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
     """Write the demo property into the directory table, the samples' ticket into the tickets table, and the
-    zones, 王芳's monthly cleaning plan and one entry in each of the site office's registers into the books
-    table; the domain layer must be importable."""
+    zones, the book of answers, 王芳's monthly cleaning plan and one entry in each of the site office's
+    registers into the books table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -154,6 +154,7 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
         _put_register_entries(directory_table, books_table)
         zones = _put_zones(books_table)
         _put_cleaning_plan(books_table, homes["resident"].id)
+        _put_knowledge(books_table)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS), "zones": zones}
 
 
@@ -315,3 +316,81 @@ def _put_register_entries(directory_table: str, books_table: str) -> None:
         gate, PROPERTY_ID, r.VisitIn(visitor="赵六", purpose="探亲 family visit", resident_id=resident)
     )
     office.answer_visit(clerk, PROPERTY_ID, visit.id, r.VisitAnswerIn(outcome="admitted", confirmed_with="王芳"))
+
+
+# A few entries of the desk's book of answers (答客问): the property's own, and one the whole group shares.
+_KNOWLEDGE: tuple[tuple[str | None, str, list[str], dict[str, str], dict[str, str]], ...] = (
+    (
+        PROPERTY_ID,
+        "fees",
+        ["物业费", "缴费"],
+        {"zh-CN": "物业费怎么交？", "en": "How do I pay the management fee?"},
+        {
+            "zh-CN": "物业费按季度缴纳，每季度首月10日前在App或前台缴纳，住宅2.5元/平方米/月。",
+            "en": "The management fee is paid quarterly, by the 10th of the quarter's first month, in the app or"
+            " at the desk: CNY 2.50 per m² a month for homes.",
+        },
+    ),
+    (
+        PROPERTY_ID,
+        "parking",
+        ["停车", "车位"],
+        {"zh-CN": "地下车位可以月租吗？", "en": "Can I rent an underground parking space by the month?"},
+        {
+            "zh-CN": "可以，月租300元，带行驶证和业主证明到前台办理。",
+            "en": "Yes: CNY 300 a month. Bring your vehicle licence and proof of residence to the desk.",
+        },
+    ),
+    (
+        PROPERTY_ID,
+        "decoration",
+        ["装修", "噪音"],
+        {"zh-CN": "装修施工时间是几点到几点？", "en": "When may renovation work be done?"},
+        {
+            "zh-CN": "工作日8:00-12:00、14:00-18:00；周末及节假日不得进行有噪音的施工。",
+            "en": "Weekdays 08:00-12:00 and 14:00-18:00; no noisy work at weekends or on public holidays.",
+        },
+    ),
+    (
+        PROPERTY_ID,
+        "access",
+        ["门禁卡", "出入证"],
+        {"zh-CN": "门禁卡丢了怎么补办？", "en": "I lost my access card. How do I get a new one?"},
+        {
+            "zh-CN": "带身份证到前台挂失补办，每张工本费50元。",
+            "en": "Report it at the desk with your ID; a new card costs CNY 50.",
+        },
+    ),
+    (
+        None,
+        "hotline",
+        ["400", "热线"],
+        {"zh-CN": "400客服热线几点有人接听？", "en": "When is the 400 service hotline staffed?"},
+        {"zh-CN": "400热线全天24小时有人接听。", "en": "The 400 hotline is staffed around the clock."},
+    ),
+)
+
+
+def _put_knowledge(books_table: str) -> None:
+    """The demo book of answers, kept by the property's manager (the group's entry by the group)."""
+    from propdesk import clock
+    from propdesk.books.knowledge import KnowledgeEntry, KnowledgeStore
+
+    now = clock.now()
+    entries = [
+        KnowledgeEntry(
+            id=f"kb-demo-{n}",
+            property_id=property_id,
+            category=category,
+            tags=tags,
+            question=question,  # type: ignore[arg-type]  # zh-CN and en, validated into languages
+            answer=answer,  # type: ignore[arg-type]
+            version=1,
+            created_at=now,
+            created_by=user("manager").record_id if property_id else "group",
+            updated_at=now,
+            updated_by=user("manager").record_id if property_id else "group",
+        )
+        for n, (property_id, category, tags, question, answer) in enumerate(_KNOWLEDGE, start=1)
+    ]
+    KnowledgeStore(books_table).import_entries(entries)

@@ -72,7 +72,15 @@ LIVES: dict[str, tuple[str, str, list[Action], bool]] = {
         True,
     ),
     "inquiry": ("inquiry", "zhang", [("desk", "answer", {"answer": "每月五号前缴纳", "outcome": "answered"})], False),
-    "suggestion": ("suggestion", "zhang", [("desk", "answer", {"answer": "已采纳", "outcome": "adopted"})], False),
+    "suggestion": (
+        "suggestion",
+        "zhang",
+        [
+            ("desk", "adopt", {"answer": "已采纳"}),  # stays open until it is done
+            ("desk", "answer", {"answer": "已落实", "outcome": "done"}),
+        ],
+        False,
+    ),
     "coordination": (
         "repair",
         "zhang",

@@ -190,6 +190,7 @@ def test_every_notice_the_workflow_raises_carries_the_values_its_template_needs(
         contractor_deadline=at,
         invalid_reason="业主自行改造",
         satisfaction=2,
+        answer="下月安装",  # the suggestion's adoption tells the resident the answer on the ticket
         sla={"desk_reply": SlaTarget(name="desk_reply", started_at=at, due_at=at)},
         time_demand=TimeDemand(wanted_at=at, recorded_by="desk", recorded_at=at, status="proposed", decided_at=at),
     )

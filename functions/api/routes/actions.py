@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from propdesk.logic import commands as c
 from propdesk.models.enums import Action
 from routes.deps import Caller, ticket_service, view
+from routes.knowledge import answer_from_book
 from routes.views import TicketView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -46,6 +47,7 @@ ACTIONS: dict[Action, tuple[type[BaseModel], bool, str]] = {
     Action.RECORD_CALLBACK: (c.CallbackInput, False, "回访 record the callback: satisfaction 1-5"),
     Action.ANSWER: (c.AnswerInput, False, "Answer an inquiry or decide a suggestion (escalated: to the manager)"),
     Action.ESCALATE: (c.AnswerInput, False, "Escalate an inquiry the desk cannot answer to the manager"),
+    Action.ADOPT: (c.AnswerInput, False, "Adopt a suggestion: the resident is told; then answer it done"),
     Action.REINSPECT: (c.NoteInput, True, "复验 the warranty engineer re-inspects the contractor's work"),
     Action.COORDINATE: (c.CoordinateInput, True, "Turn an order that missed its day into a coordination sheet"),
     Action.CLOSE: (c.CloseInput, True, "完结 close"),
@@ -66,7 +68,11 @@ def _register(action: Action, model: type[BaseModel], optional: bool, summary: s
         taken = action
         if action is Action.ANSWER and isinstance(body, c.AnswerInput) and body.outcome == "escalated":
             taken = Action.ESCALATE  # the manager owns it now: it stays open until the manager answers
-        if isinstance(body, c.IdentifyInput):
+        if action is Action.ANSWER and isinstance(body, c.AnswerInput) and body.outcome == "adopted":
+            taken = Action.ADOPT  # tracked until it is carried out
+        if isinstance(body, c.AnswerInput) and (body.entry_id or body.add_to_book):
+            ticket = answer_from_book(caller, ticket_id, taken, body)
+        elif isinstance(body, c.IdentifyInput):
             ticket = ticket_service().identify(caller, ticket_id, body)
         else:
             ticket = ticket_service().act(caller, ticket_id, taken, body)

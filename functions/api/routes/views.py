@@ -53,6 +53,7 @@ class TicketView(BaseModel):
     rating: int | None
     satisfaction: int | None
     invalid_reason: str | None
+    answer: str | None = None  # the answer the resident was sent (an inquiry, a suggestion)
     subtasks: list[SubTask]
     attachments: list[Attachment]
     sla: dict[str, SlaTarget]

@@ -195,6 +195,10 @@ TABLE: tuple[Transition, ...] = (
     # Escalated: the manager owns it now; it stays open, its reply target running, until the manager answers.
     Transition(A.ESCALATE, _s(S.RECEIVED, S.CLASSIFIED), S.ESCALATED, DESK, kinds=QUESTIONS),
     Transition(A.ANSWER, _s(S.ESCALATED), S.CLOSED, _r(R.MANAGER), kinds=QUESTIONS),
+    # An adopted suggestion stays open until it is carried out; its answer then tells the resident it is done.
+    Transition(A.ADOPT, _s(S.RECEIVED, S.CLASSIFIED), S.ADOPTED, DESK, kinds=_k(K.SUGGESTION)),
+    Transition(A.ADOPT, _s(S.ESCALATED), S.ADOPTED, _r(R.MANAGER), kinds=_k(K.SUGGESTION)),
+    Transition(A.ANSWER, _s(S.ADOPTED), S.CLOSED, DESK, kinds=_k(K.SUGGESTION)),
     Transition(A.COORDINATE, HANDLING, S.COORDINATION, DESK | _r(R.DISPATCHER, R.SYSTEM), kinds=WORK_KINDS),
     # The desk names the kind of a sheet the workflow or the sweep opened (its follow-up interval depends on it).
     Transition(A.COORDINATE, _s(S.COORDINATION), S.COORDINATION, DESK | _r(R.DISPATCHER), kinds=WORK_KINDS),

@@ -47,6 +47,7 @@ class NoticeKind(StrEnum):
     INQUIRY_ESCALATED = "inquiry_escalated"  # to the manager: an inquiry the desk could not answer
     SUGGESTION_ADOPTED = "suggestion_adopted"  # to the resident
     SUGGESTION_DECLINED = "suggestion_declined"  # to the resident, with the reason
+    SUGGESTION_DONE = "suggestion_done"  # to the resident: the adopted suggestion is carried out
     COMPLAINT_INVALID = "complaint_invalid"  # to the call-centre agent who recorded it, with the reason
     WARRANTY_INVALID = "warranty_invalid"  # to the resident: not a warranty matter, with the reason
     REINSPECTION_DUE = "reinspection_due"  # to the warranty engineer: the contractor asks for 复验
@@ -108,6 +109,8 @@ def ticket_values(kind: NoticeKind, ticket: Ticket) -> dict[str, Any]:
         values["due_at"] = (reply.due_at + timedelta(seconds=reply.paused_seconds)).isoformat()
     if kind in (NoticeKind.COMPLAINT_INVALID, NoticeKind.WARRANTY_INVALID) and ticket.invalid_reason:
         values["reason"] = ticket.invalid_reason
+    if kind is NoticeKind.SUGGESTION_ADOPTED and ticket.answer:
+        values["answer"] = ticket.answer
     if kind in (NoticeKind.CALLBACK_REWORK, NoticeKind.CALLBACK_UNSATISFIED) and ticket.satisfaction is not None:
         values["satisfaction"] = ticket.satisfaction
     if kind is NoticeKind.COMPLAINT_MAJOR:

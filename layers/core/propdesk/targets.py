@@ -96,7 +96,7 @@ RULES: Mapping[TargetName, Rule] = MappingProxyType(
             Rule(
                 T.DESK_REPLY,
                 "receipt of an inquiry, suggestion or complaint",
-                _a(A.ANSWER, A.DISPATCH, A.MARK_INVALID),
+                _a(A.ANSWER, A.ADOPT, A.DISPATCH, A.MARK_INVALID),
                 False,
                 Fires.BREACH,
                 1,

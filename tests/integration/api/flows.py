@@ -84,6 +84,11 @@ ESCALATED_INQUIRY: list[Step] = [
     ("desk", "escalate", {"answer": "涉及收费调整，需经理答复"}, "escalated"),
     ("manager", "answer", {"answer": "明年起不调整", "outcome": "answered"}, "closed"),
 ]
+# An adopted suggestion stays open until it is carried out.
+SUGGESTION: list[Step] = [
+    ("desk", "adopt", {"answer": "采纳，下月在地库增设充电桩"}, "adopted"),
+    ("desk", "answer", {"answer": "充电桩已投入使用", "outcome": "done"}, "closed"),
+]
 COORDINATION: list[Step] = [
     ("desk", "classify", {"paid": False}, "classified"),
     ("desk", "dispatch", {"assignee_id": "tech"}, "dispatched"),
@@ -104,6 +109,7 @@ SCENARIOS: dict[str, tuple[str, list[Step]]] = {
     "invalid_complaint": ("complaint", INVALID_COMPLAINT),
     "inquiry": ("inquiry", INQUIRY),
     "escalated_inquiry": ("inquiry", ESCALATED_INQUIRY),
+    "suggestion": ("suggestion", SUGGESTION),
     "coordination": ("repair", COORDINATION),
 }
 

@@ -173,6 +173,7 @@ WRONG_STATUS = [
     ("report_progress", "butler", {"done": "已完工", "next": "等回访"}, ("free_repair", "completed")),
     ("request_time", "desk", {"wanted_at": "2026-11-28T19:30:00+08:00"}, ("free_repair", "completed")),
     ("decide_time", "manager", {"decision": "approve"}, ("free_repair", "dispatched")),  # nothing demanded
+    ("adopt", "desk", {"answer": "采纳"}, ("suggestion", "adopted")),
 ]
 
 

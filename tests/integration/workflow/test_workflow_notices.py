@@ -222,15 +222,17 @@ def test_an_inquirys_answer_is_sent_to_the_resident(flow, world, clock, phones):
     ]
 
 
-def test_a_suggestions_outcome_is_sent_to_the_resident(flow, world, clock, phones):
+def test_a_suggestions_outcome_is_sent_to_the_resident_and_an_adopted_one_when_it_is_done(flow, world, clock, phones):
     desk = world["desk"]
     adopted = flow.create_for(desk, kind="suggestion", channel="visit", description="增加充电桩", resident_id="zhang")
     declined = flow.create_for(desk, kind="suggestion", channel="app", description="more parking", resident_id="smith")
     phones.new()
     flow.act(adopted, desk, "answer", {"answer": "下月在地库增设10个充电桩。", "outcome": "adopted"})
     flow.act(declined, desk, "answer", {"answer": "there is no room left on site.", "outcome": "declined"})
-    flow.wait_ended(adopted)
     flow.wait_ended(declined)
+    # The adopted one stays open, tracked until it is carried out
+    flow.wait_until("the adoption is told", lambda: flow.notices(adopted, "suggestion_adopted"), adopted)
+    assert (flow.ticket(adopted).status, flow.waiting(adopted)) == ("adopted", ["answer"])
 
     assert sorted(phones.new()) == [
         (ZHANG, f"感谢您的建议（{flow.ticket(adopted).number}），我们已采纳：下月在地库增设10个充电桩。"),
@@ -240,6 +242,10 @@ def test_a_suggestions_outcome_is_sent_to_the_resident(flow, world, clock, phone
             " there is no room left on site.",
         ),
     ]
+    clock.advance(days=20)
+    flow.act(adopted, desk, "answer", {"answer": "地库10个充电桩已投入使用。", "outcome": "done"})
+    flow.wait_ended(adopted)
+    assert phones.new() == [(ZHANG, f"您的建议（{flow.ticket(adopted).number}）已落实：地库10个充电桩已投入使用。")]
 
 
 def test_an_invalid_complaint_is_returned_to_the_call_centre_agent_who_recorded_it(flow, world, clock, phones):

@@ -212,10 +212,33 @@ def _record_callback(ch: _Change) -> None:
             ch.t.completed_at = None  # the job is done again; its next callback counts from that completion
 
 
+# Which outcome an answer may have, by the ticket's kind and status (adopting is an action of its own).
+_OUTCOMES: dict[tuple[TicketKind, bool], frozenset[str]] = {
+    (TicketKind.INQUIRY, False): frozenset({"answered"}),
+    (TicketKind.SUGGESTION, False): frozenset({"answered", "declined"}),
+    (TicketKind.SUGGESTION, True): frozenset({"done"}),
+}
+
+
 def _answer(ch: _Change) -> None:
+    p, t = ch.payload, ch.t
+    assert isinstance(p, c.AnswerInput)
+    allowed = _OUTCOMES.get((t.kind, t.status is Status.ADOPTED), frozenset())
+    if p.outcome not in allowed:
+        raise InvalidRequest(
+            f"an answer to this {t.kind.value} ({t.status.value}) is {' or '.join(sorted(allowed))}",
+            details=[{"field": "outcome", "problem": f"not {p.outcome} here", "allowed": sorted(allowed)}],
+        )
+    ch.note = t.answer = p.answer
+    ch.data["outcome"] = p.outcome
+    if p.entry_id:
+        ch.data["entry_id"] = p.entry_id  # cited from the knowledge base (答客问)
+
+
+def _adopt(ch: _Change) -> None:
     assert isinstance(ch.payload, c.AnswerInput)
-    ch.note = ch.payload.answer
-    ch.data["outcome"] = ch.payload.outcome
+    ch.note = ch.t.answer = ch.payload.answer
+    ch.data["outcome"] = "adopted"
 
 
 def _escalate(ch: _Change) -> None:
@@ -331,6 +354,7 @@ _FIELDS: dict[Action, Callable[[_Change], None]] = {
     Action.RECORD_CALLBACK: _record_callback,
     Action.ANSWER: _answer,
     Action.ESCALATE: _escalate,
+    Action.ADOPT: _adopt,
     Action.COORDINATE: _coordinate,
     Action.VOID: _void_or_reopen,
     Action.REOPEN: _void_or_reopen,

@@ -143,9 +143,36 @@ class CallbackInput(_Strict):
     notes: Note | None = None
 
 
+class BookAddition(_Strict):
+    """The manager's answer kept in the property's book in the same step (补充《答客问》)."""
+
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]] = Field(
+        default_factory=list, max_length=10
+    )
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)] | None = None
+
+
 class AnswerInput(_Strict):
-    answer: LongText
-    outcome: Literal["answered", "adopted", "declined", "escalated"] = "answered"
+    """An answer written, or cited from the knowledge base by `entry_id` (sent in the resident's language).
+
+    Outcomes: answered (an inquiry), adopted or declined (a suggestion), escalated (to the manager), done
+    (an adopted suggestion carried out)."""
+
+    answer: LongText | None = None
+    entry_id: Id | None = None
+    outcome: Literal["answered", "adopted", "declined", "escalated", "done"] = "answered"
+    add_to_book: BookAddition | None = None
+
+    @model_validator(mode="after")
+    def _said_or_cited(self) -> AnswerInput:
+        if not (self.answer or self.entry_id):
+            raise ValueError("give the answer, or the entry_id of the knowledge base's answer")
+        if self.answer and self.entry_id:
+            raise ValueError("give the answer or an entry_id, not both")
+        if self.add_to_book and not self.answer:
+            raise ValueError("add_to_book keeps a written answer; a cited one is in the book already")
+        return self
 
 
 class CoordinateInput(_Strict):
@@ -201,6 +228,7 @@ __all__ = [
     "AnswerInput",
     "AppointmentInput",
     "AttachmentRequest",
+    "BookAddition",
     "CallbackInput",
     "Cents",
     "ClassifyInput",

@@ -83,6 +83,7 @@ class Status(StrEnum):
     SIGNED_OFF = "signed_off"
     CALLBACK_DONE = "callback_done"  # 回访
     ESCALATED = "escalated"  # an inquiry or suggestion the desk could not answer, with the manager
+    ADOPTED = "adopted"  # a suggestion adopted (采纳): tracked until it is carried out and the resident told
     CLOSED = "closed"  # 完结
     INVALID = "invalid"  # complaint judged invalid
     VOIDED = "voided"  # 作废
@@ -114,6 +115,7 @@ class Action(StrEnum):
     RECORD_CALLBACK = "record_callback"
     ANSWER = "answer"
     ESCALATE = "escalate"
+    ADOPT = "adopt"  # a suggestion is adopted; `answer` with outcome "done" reports it carried out
     COORDINATE = "coordinate"
     CLOSE = "close"
     VOID = "void"

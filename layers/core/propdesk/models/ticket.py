@@ -129,6 +129,7 @@ class Ticket(BaseModel):
     fee_cents: int | None = None
     materials: list[Materials] = Field(default_factory=list)
     completion_notes: str | None = None
+    answer: str | None = None  # 答复: the last answer the resident was sent to an inquiry or suggestion
     rating: int | None = None  # the resident's rating at sign-off, 1-5
     satisfaction: int | None = None  # recorded by the callback, 1-5
     invalid_reason: str | None = None

@@ -98,6 +98,10 @@ TEMPLATES: dict[NoticeKind, dict[Language, str]] = {
         ZH: "感谢您的建议（{number}），经研究暂不采纳，原因：{answer}",
         EN: "Thank you for your suggestion ({number}); we cannot adopt it because: {answer}",
     },
+    K.SUGGESTION_DONE: {
+        ZH: "您的建议（{number}）已落实：{answer}",
+        EN: "Your suggestion ({number}) has been carried out: {answer}",
+    },
     K.COMPLAINT_INVALID: {
         ZH: "投诉{number}经判定为无效投诉，退回呼叫中心，原因：{reason}",
         EN: "Complaint {number} was judged invalid and returned to the call centre. Reason: {reason}",

@@ -82,9 +82,14 @@ def _phase(t: Ticket, prop: Property) -> tuple[str, list[Action]]:
     if status is S.NEEDS_IDENTIFICATION:
         return "identify", [A.IDENTIFY]
     if status is S.ESCALATED:
-        return "answer", [A.ANSWER]  # the manager's answer, against the same reply target
+        # The manager's answer, against the same reply target.
+        return "answer", [A.ANSWER, A.ADOPT] if kind is TicketKind.SUGGESTION else [A.ANSWER]
+    if status is S.ADOPTED:
+        return "carry_out", [A.ANSWER]  # the adopted suggestion is done: the resident is told
     if status in (S.RECEIVED, S.CLASSIFIED):
-        if kind in (TicketKind.INQUIRY, TicketKind.SUGGESTION):
+        if kind is TicketKind.SUGGESTION:
+            return "answer", [A.ANSWER, A.ADOPT, A.ESCALATE]
+        if kind is TicketKind.INQUIRY:
             return "answer", [A.ANSWER, A.ESCALATE]
         if kind is TicketKind.QUICK_TASK:
             return AUTO_CLOSE, []

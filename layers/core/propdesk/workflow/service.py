@@ -64,6 +64,7 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
     Action.REINSPECT.value: [(NoticeKind.COMPLETED, [Audience.RESIDENT])],
     Action.REFUSE.value: [(NoticeKind.REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])],
     Action.ESCALATE.value: [(NoticeKind.INQUIRY_ESCALATED, [Audience.MANAGER])],
+    Action.ADOPT.value: [(NoticeKind.SUGGESTION_ADOPTED, [Audience.RESIDENT])],
     # An unsatisfied callback sends the job back to rework; a complaint stays open with the manager.
     f"{Action.RECORD_CALLBACK.value}:unsatisfied": [
         (NoticeKind.CALLBACK_REWORK, [Audience.ASSIGNEE, Audience.DISPATCHER])
@@ -84,8 +85,8 @@ _ON_ANSWER: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
 # The action that ended a ticket (with the answer's outcome) -> who is told why.
 _ON_END: dict[str, list[tuple[NoticeKind, list[Audience]]]] = {
     "answer:answered": [(NoticeKind.INQUIRY_ANSWERED, [Audience.RESIDENT])],
-    "answer:adopted": [(NoticeKind.SUGGESTION_ADOPTED, [Audience.RESIDENT])],
     "answer:declined": [(NoticeKind.SUGGESTION_DECLINED, [Audience.RESIDENT])],
+    "answer:done": [(NoticeKind.SUGGESTION_DONE, [Audience.RESIDENT])],
     "mark_invalid:complaint": [(NoticeKind.COMPLAINT_INVALID, [Audience.RECORDER])],
     "mark_invalid:warranty": [(NoticeKind.WARRANTY_INVALID, [Audience.RESIDENT])],
 }
