@@ -132,6 +132,10 @@ def test_missed_same_day_opens_a_coordination_sheet_as_the_system():
     assert out.ticket.status is Status.COORDINATION and out.ticket.coordination_opened_at == due
     assert [e.action for e in out.events] == ["timer", "coordinate"]
     assert out.events[1].actor_role == "system"
+    # The resident is told as when the end-of-day sweep opens the sheet
+    assert [(n.kind, n.audience) for n in out.notices] == [
+        ("same_day_missed", ["assignee", "dispatcher", "desk", "resident"])
+    ]
     following = next_step(out.ticket, PROP, due, step, fired_at=due)
     assert following.name == "coordination"
     assert {s.name for s in following.starts} >= {"coordination_check", "coordination_update"}

@@ -35,8 +35,10 @@ _NOTICES: dict[str, tuple[NoticeKind, list[Audience]]] = {
     T.ON_SITE.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),
     T.ACCEPT_INSPECT.value: (K.ACCEPT_OVERDUE, [AU.DISPATCHER, AU.DESK]),
     T.APPOINTMENT.value: (K.ON_SITE_OVERDUE, [AU.DISPATCHER, AU.DESK]),  # not on site at the booked time
-    T.SAME_DAY.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
-    T.REWORK.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK]),
+    # The day's close makes the order a coordination sheet: the resident learns it too, whether this timer or
+    # the end-of-day sweep gets there first (both notices have one id, so each person is told once).
+    T.SAME_DAY.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK, AU.RESIDENT]),
+    T.REWORK.value: (K.SAME_DAY_MISSED, [AU.ASSIGNEE, AU.DISPATCHER, AU.DESK, AU.RESIDENT]),
     T.CALLBACK.value: (K.CALLBACK_OVERDUE, [AU.MANAGER]),
     T.DESK_REPLY.value: (K.REPLY_OVERDUE, [AU.DESK]),
     T.COORDINATION_CONTACT.value: (K.COORDINATION_CONTACT_DUE, [AU.ASSIGNEE, AU.DISPATCHER]),
