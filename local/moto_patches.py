@@ -504,6 +504,11 @@ class WarpClock:
             finally:
                 self._waits.pop(id(done), None)
 
+    def next_wait_at(self) -> datetime | None:
+        """The warped instant the earliest wait in progress ends by itself (None: nothing waits for time)."""
+        with self.changed:
+            return min(self._waits.values(), default=None)
+
     def next_wait_s(self) -> float | None:
         """Real seconds until the earliest wait in progress ends by itself (None: nothing waits for time)."""
         with self.changed:

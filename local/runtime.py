@@ -42,6 +42,9 @@ from local.workers import Workers
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
+ADVANCE_MAX_STOPS = 2000  # a clock jump over weeks of reminders still ends
+SETTLE_QUIET_S = 0.3  # nothing started or ran for this long after a stop of a clock jump: its fires are done
+SETTLE_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -316,23 +319,41 @@ class LocalStack:
         }
 
     def advance(self, to: datetime) -> datetime:
-        """Jump the clock forward to `to`, stopping at every schedule due on the way to deliver it then."""
+        """Jump the clock forward to `to`, stopping at every timer and schedule due on the way: each fires at
+        its own instant, and what it sets off is done before the clock moves on."""
         if to.tzinfo is None:
             raise ValueError("the instant needs a timezone")
         scheduler = self.scheduler
-        try:
-            if scheduler is None:
-                return self.clock.jump(to, at_least_now=True)
+        if scheduler is not None:
             scheduler.holding = True
-            while (stop := scheduler.next_due(before=to)) is not None:
-                self.clock.jump(stop, at_least_now=True)
+        try:
+            for _ in range(ADVANCE_MAX_STOPS):
+                candidates = [self.clock.next_wait_at(), scheduler.next_due(before=to) if scheduler else None]
+                stops = [at for at in candidates if at is not None and at <= to]
+                if not stops:
+                    break
+                self.clock.jump(min(stops), at_least_now=True)
                 self.workers.touch()
-                scheduler.deliver_due()
+                if scheduler is not None:
+                    scheduler.deliver_due()
+                self._settle()
             return self.clock.jump(to, at_least_now=True)
         finally:
             self.workers.touch()
             if scheduler is not None:
                 scheduler.holding = False
+
+    def _settle(self) -> None:
+        """Wait until no invoke runs or has just run and no wait is past its end: a fire has done its work."""
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            activity = self.workers.activity()
+            waiting = self.clock.next_wait_at()
+            overdue = waiting is not None and waiting <= self.clock.now()
+            if activity["in_flight"] == 0 and activity["quiet_s"] >= SETTLE_QUIET_S and not overdue:
+                return
+            time.sleep(0.05)
+        log_line(f"! the clock moved on after {SETTLE_TIMEOUT_S} s with work still running")
 
     # ------------------------------------------------------------ stop
 

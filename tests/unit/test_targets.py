@@ -396,3 +396,17 @@ def test_the_appointment_is_reported_apart_from_the_on_site_target():
     report = figures.to_dict()["sla"]
     assert (report["on_site"]["met_on_time"], report["on_site"]["met_late"]) == (1, 0)
     assert (report["appointment"]["met_on_time"], report["appointment"]["met_late"]) == (0, 1)
+
+
+def test_a_warranty_order_is_due_by_the_contractors_deadline_whatever_wait_came_before():
+    # The visit booked for the next day paused the same-day clock; the contract's deadline is an instant of its own
+    t = dispatched(new_ticket(TicketKind.WARRANTY))
+    t = act(t, DESK, Action.BOOK_APPOINTMENT, sh(23, 10, 10), appointment_at=sh(24, 10, 0))
+    assert due(t, "same_day") > sh(23, 21, 0)
+    t = act(t, TECH, Action.ACCEPT, sh(24, 9, 50))
+    t = act(t, TECH, Action.ARRIVE, sh(24, 9, 55))
+    warranty = Principal(user_id="wu", role=Role.WARRANTY_ENGINEER, property_id="SUN")
+    payload = c.RouteInput(contractor_id="zheng", deadline=sh(27, 18, 0))
+    row = lifecycle.transition_for(t, Action.ROUTE, warranty.role)
+    t, _data, _note = actions.apply(t, row, payload, warranty, PROP, sh(24, 10, 0))
+    assert due(t, "same_day") == sh(27, 18, 0)

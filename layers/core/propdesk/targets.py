@@ -220,7 +220,8 @@ def on_action(
     elif action is A.ROUTE and t.contractor_deadline is not None:
         same_day = t.sla.get(T.SAME_DAY.value)
         if same_day is not None and same_day.open:
-            same_day.due_at = t.contractor_deadline  # warranty work is due by the contractual deadline
+            same_day.due_at = t.contractor_deadline  # warranty work is due by the contractual deadline,
+            same_day.paused_seconds = 0  # an instant agreed with the contractor, which no earlier wait moves
     elif action is A.PAUSE:
         t.paused_since = at
     elif action is A.RESUME:

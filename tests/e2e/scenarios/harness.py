@@ -31,10 +31,14 @@ class ScenarioFailed(AssertionError):
 
 
 def local_time(at: str | None) -> str | None:
-    """An instant from the API as the property's wall clock, to the minute: "2026-12-01 09:15"."""
+    """An instant from the API as the property's wall clock, to the nearest minute: "2026-12-01 09:15".
+
+    People act a few real seconds after the clock lands on a minute, so an instant counted from an action
+    is that many seconds off the minute the scenario wrote; the nearest minute is the one a person reads.
+    """
     if at is None:
         return None
-    return datetime.fromisoformat(at).astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+    return (datetime.fromisoformat(at) + timedelta(seconds=30)).astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 def instant(wall_clock: str) -> datetime:
@@ -107,9 +111,9 @@ class Harness:
     # ------------------------------------------------------------ time
 
     def now(self) -> str:
-        """The stack's clock as the property's wall clock, to the minute."""
+        """The stack's clock as the property's wall clock, the minute it is in."""
         at = self.http.get(f"{self.control}/clock", timeout=10).json()["now"]
-        return local_time(at) or ""
+        return datetime.fromisoformat(at).astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
 
     def at(self, wall_clock: str) -> None:
         """Move the clock forward to `wall_clock` (schedules on the way fire at their times), then settle."""

@@ -36,7 +36,7 @@ def test_a_warranty_defect_is_inspected_the_next_day_repaired_by_the_contractor_
     # When the engineer accepts at 10:10 and the desk books the visit: not the same day, the next day is allowed
     desk.at("2026-12-01 10:10")
     desk.act("warranty", ticket, "accept")
-    refused = desk.act("desk", ticket, "book_appointment", appointment_at="2026-12-01T15:00:00+08:00", expect=422)
+    refused = desk.act("desk", ticket, "book_appointment", appointment_at="2026-12-01T15:00:00+08:00", expect=400)
     assert refused["details"][0]["field"] == "appointment_at"
     desk.act("desk", ticket, "book_appointment", appointment_at="2026-12-02T10:00:00+08:00")
 
@@ -92,21 +92,21 @@ def test_a_warranty_defect_is_inspected_the_next_day_repaired_by_the_contractor_
 
 
 def test_a_warranty_request_caused_by_the_resident_is_returned_as_invalid_with_its_reason(desk: Harness) -> None:
-    desk.at("2026-12-03 09:00")
+    desk.at("2026-12-02 15:00")
     ticket = desk.report("resident", kind="warranty", description="卧室门框变形")
     n = ticket["number"]
     desk.act("desk", ticket, "classify", category="door frame 门框", department="engineering")
     desk.act("desk", ticket, "dispatch", department="engineering", assignee_id=WARRANTY_ENGINEER)
-    desk.at("2026-12-03 09:20")
+    desk.at("2026-12-02 15:20")
     desk.act("warranty", ticket, "accept")
     desk.act("warranty", ticket, "arrive")
     desk.act("warranty", ticket, "mark_invalid", reason="住户自行改装造成，不在保修范围")
     invalid = desk.wait_for_status(ticket, "invalid")
     assert invalid["invalid_reason"] == "住户自行改装造成，不在保修范围"
     assert desk.targets(invalid) == {
-        "accept_inspect": "due 2026-12-03 09:30, met 09:20",
-        "same_day": "due 2026-12-03 21:00, met 09:20",
-        "butler_report": "due 2026-12-03 13:00, met 09:20",
+        "accept_inspect": "due 2026-12-02 15:30, met 15:20",
+        "same_day": "due 2026-12-02 21:00, met 15:20",
+        "butler_report": "due 2026-12-02 19:00, met 15:20",
     }
     assert desk.sms(n) == {
         "warranty": [f"新工单{n}已派给您，请尽快接单。"],
@@ -117,51 +117,51 @@ def test_a_warranty_request_caused_by_the_resident_is_returned_as_invalid_with_i
 def test_a_household_service_booked_before_dispatch_is_held_to_its_appointment_not_to_15_minutes(
     desk: Harness,
 ) -> None:
-    # Given an English-speaking resident asks for a deep cleaning; the desk books 14:00 with them before dispatch
-    desk.at("2026-12-03 10:00")
+    # Given an English-speaking resident asks for a deep cleaning; the desk books 18:00 with them before dispatch
+    desk.at("2026-12-02 15:30")
     ticket = desk.report("resident-en", kind="household_service", description="Move-in deep cleaning of the flat")
     n = ticket["number"]
     desk.act("desk", ticket, "classify", category="deep cleaning 开荒保洁", paid=True, department="cleaning")
-    desk.act("desk", ticket, "book_appointment", appointment_at="2026-12-03T14:00:00+08:00")
-    desk.at("2026-12-03 10:05")
+    desk.act("desk", ticket, "book_appointment", appointment_at="2026-12-02T18:00:00+08:00")
+    desk.at("2026-12-02 15:35")
     desk.act("desk", ticket, "dispatch", department="cleaning", assignee_id=TECHNICIAN)
 
     # Then the visit is due at the appointment, with no 15-minute target, and the wait until it moves the
-    # same-day due by the desk time inside it (10:05 -> 14:00 is 3 h 55 min: 21:00 -> next day 11:55)
+    # same-day due by the desk time inside it (15:35 -> 18:00 is 2 h 25 min: 21:00 -> next day 10:25)
     dispatched = desk.ticket(ticket)
     assert desk.targets(dispatched) == {
-        "appointment": "due 2026-12-03 14:00, open",
-        "same_day": "due 2026-12-04 11:55, open",
-        "butler_report": "due 2026-12-03 14:05, open",
+        "appointment": "due 2026-12-02 18:00, open",
+        "same_day": "due 2026-12-03 10:25, open",
+        "butler_report": "due 2026-12-02 19:35, open",
     }
-    booked = f"Ticket {n}: visit booked for 3 Dec 2026, 14:00."
-    desk.at("2026-12-03 10:30")
+    booked = f"Ticket {n}: visit booked for 2 Dec 2026, 18:00."
+    desk.at("2026-12-02 16:00")
     assert desk.sms(n) == {"resident-en": [booked], "technician": [f"新工单{n}已派给您，请尽快接单。"]}
 
-    # When the cleaner is on site at 13:58 and the price is agreed there (300 yuan): the work starts after a yes
-    desk.at("2026-12-03 13:58")
+    # When the cleaner is on site at 17:58 and the price is agreed there (300 yuan): the work starts after a yes
+    desk.at("2026-12-02 17:58")
     desk.act("technician", ticket, "accept")
     desk.act("technician", ticket, "arrive")
     desk.act("technician", ticket, "quote", amount_cents=30000)
     desk.act("resident-en", ticket, "approve_quote")
     desk.act("technician", ticket, "start")
-    desk.at("2026-12-03 16:00")
+    desk.at("2026-12-02 19:00")
     desk.act("technician", ticket, "complete", fee_cents=30000)
-    desk.at("2026-12-03 16:10")
+    desk.at("2026-12-02 19:10")
     desk.act("resident-en", ticket, "sign_off", rating=5)
 
     # Then, paid, it is called back within 24 hours of completion, and the desk's callback closes it
     signed = desk.ticket(ticket)
     assert signed["status"] == "signed_off"
-    assert desk.targets(signed)["callback"] == "due 2026-12-04 16:00, open"
-    desk.at("2026-12-04 09:00")
+    assert desk.targets(signed)["callback"] == "due 2026-12-03 19:00, open"
+    desk.at("2026-12-03 09:00")
     desk.act("desk", ticket, "record_callback", satisfaction=5)
     closed = desk.wait_for_status(ticket, "closed")
     assert desk.targets(closed) == {
-        "appointment": "due 2026-12-03 14:00, met 13:58",
-        "same_day": "due 2026-12-04 11:55, met 2026-12-03 16:00",
-        "butler_report": "due 2026-12-03 18:05, met 16:00",
-        "callback": "due 2026-12-04 16:00, met 09:00",
+        "appointment": "due 2026-12-02 18:00, met 17:58",
+        "same_day": "due 2026-12-03 10:25, met 2026-12-02 19:00",
+        "butler_report": "due 2026-12-02 19:35, met 19:00",
+        "callback": "due 2026-12-03 19:00, met 09:00",
     }
     assert desk.sms(n) == {
         "resident-en": [
@@ -171,12 +171,11 @@ def test_a_household_service_booked_before_dispatch_is_held_to_its_appointment_n
             f"Ticket {n} is done. Please reply 1-5 to rate our service (5 = very satisfied).",
         ],
         "technician": [f"新工单{n}已派给您，请尽快接单。"],
-        "butler": [f"工单{n}：请向前台报告进度。"],  # at 14:05, while the cleaning went on
     }
 
 
 def test_a_quick_task_is_recorded_done_and_closed_by_the_desk_at_once(desk: Harness) -> None:
-    desk.at("2026-12-04 10:00")
+    desk.at("2026-12-03 09:30")
     ticket = desk.record(
         "desk",
         kind="quick_task",
@@ -189,3 +188,79 @@ def test_a_quick_task_is_recorded_done_and_closed_by_the_desk_at_once(desk: Harn
     assert closed["channel"] == "visit"
     assert desk.targets(closed) == {}
     assert desk.sms(ticket["number"]) == {}
+
+
+def test_an_order_not_finished_the_same_day_becomes_a_coordination_sheet_followed_over_several_days(
+    desk: Harness,
+) -> None:
+    # Given a leak from the flat upstairs, dispatched on Thursday at 10:00 and started at 10:10
+    desk.at("2026-12-03 10:00")
+    ticket = desk.report("resident", kind="repair", description="天花板渗水，楼上卫生间漏水")
+    n = ticket["number"]
+    desk.act("desk", ticket, "classify", category="leak 渗漏", paid=False, department="engineering")
+    desk.act("desk", ticket, "dispatch", department="engineering", assignee_id=TECHNICIAN)
+    desk.at("2026-12-03 10:10")
+    for action in ("accept", "arrive", "start"):
+        desk.act("technician", ticket, action)
+
+    # When the desk closes at 21:00 with the job unfinished, and the end-of-day sweep runs at 21:30
+    desk.at("2026-12-03 21:31")
+    sheet = desk.ticket(ticket)
+
+    # Then the same-day close made it a coordination sheet at 21:00: engineering must contact the resident within
+    # half a working day (6 h 30 min of desk time from the next opening: Friday 14:30), the desk must reply within
+    # 24 hours (Friday 21:00), check progress every 3 days and tell the resident every 5 (Sunday and Tuesday
+    # 21:00 are outside desk hours: Monday and Wednesday 08:00); the butler still reports every 4 desk hours
+    assert sheet["status"] == "coordination"
+    assert desk.targets(sheet) == {
+        "on_site": "due 2026-12-03 10:15, met 10:10",
+        "same_day": "due 2026-12-03 21:00, breached",
+        "butler_report": "due 2026-12-04 09:00, open",
+        "coordination_contact": "due 2026-12-04 14:30, open",
+        "coordination_reply": "due 2026-12-04 21:00, open",
+        "coordination_check": "due 2026-12-07 08:00, open",
+        "coordination_update": "due 2026-12-09 08:00, open",
+    }
+    missed = f"工单{n}未能当日完成，已转协调单跟进。"  # once, though both the timer and the sweep saw the day close
+    report = f"工单{n}：请向前台报告进度。"
+    assert desk.sms(n) == {
+        "technician": [f"新工单{n}已派给您，请尽快接单。", missed],
+        "dispatcher": [missed],
+        "desk": [missed],
+        "butler": [report, report],  # 14:00 and 18:00
+        "resident": [missed],  # told that the order is followed up as a coordination sheet
+    }
+
+    # When the technician is back on site on Friday at 09:30 and the desk replies to the resident at 10:00
+    desk.at("2026-12-04 09:30")
+    desk.act("technician", ticket, "arrive")
+    desk.act("technician", ticket, "start")
+    desk.at("2026-12-04 10:00")
+    desk.act("desk", ticket, "comment", text="已致电业主：明天继续维修 told the resident the work goes on tomorrow")
+    following = desk.ticket(ticket)
+    assert desk.targets(following)["coordination_contact"] == "due 2026-12-04 14:30, met 09:30"
+    assert desk.targets(following)["coordination_reply"] == "due 2026-12-04 21:00, met 10:00"
+
+    # Then the job is finished on Saturday at 15:00 and signed off: every reminder stops with it
+    desk.at("2026-12-05 15:00")
+    desk.act("technician", ticket, "complete", notes="楼上防水层修复，天花板修补")
+    desk.at("2026-12-05 15:30")
+    desk.act("resident", ticket, "sign_off", rating=5)
+    closed = desk.wait_for_status(ticket, "closed")
+    assert desk.targets(closed) == {
+        "on_site": "due 2026-12-03 10:15, met 10:10",
+        "same_day": "due 2026-12-03 21:00, met 2026-12-05 15:00, breached by 2520 min",
+        "butler_report": "due 2026-12-05 16:00, met 15:00",
+        "coordination_contact": "due 2026-12-04 14:30, met 09:30",
+        "coordination_reply": "due 2026-12-04 21:00, met 10:00",
+        "coordination_check": "due 2026-12-07 08:00, met 2026-12-05 15:00",
+        "coordination_update": "due 2026-12-09 08:00, met 2026-12-05 15:00",
+    }
+    # The butler's reports: Thursday 14:00, 18:00; Friday 09:00, 13:00, 17:00, 21:00; Saturday 12:00
+    assert desk.sms(n) == {
+        "technician": [f"新工单{n}已派给您，请尽快接单。", missed],
+        "dispatcher": [missed],
+        "desk": [missed],
+        "butler": [report] * 7,
+        "resident": [missed, f"工单{n}已完工，请验收签字。"],
+    }
