@@ -123,6 +123,14 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "update_resident": {"id": "res-wang-fang", "unit_id": "U101", "name": "王芳", "phone": "+8613800000001"},
     "create_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
     "update_staff": {"id": "staff-zhou-qiang", "name": "周强", "role": "technician", "department": "engineering"},
+    "create_contact": {
+        "channel": "phone",
+        "request": "问明天停水几点恢复",
+        "outcome": "answered",
+        "answer": "明天 9:00-12:00 检修二次供水，12:00 恢复",
+        "resident_id": "res-wang-fang",
+    },
+    "create_duty_review": {"note": "记录完整；停水咨询较多，明早张贴通知"},
 }
 
 _REPR = re.compile(r"<[A-Za-z_]\w*\.[A-Za-z_]\w*: ('[^']*'|-?\d+)>")

@@ -16,6 +16,7 @@ class Role(StrEnum):
     CONTRACTOR = "contractor"  # 施工单位
     MANAGER = "manager"  # 管理处经理, 客户主任
     SYSTEM = "system"  # the workflow, the sweep, the intake channels
+    CONTROL_ROOM = "control_room"  # 监控中心 / 中控室: takes the desk's contacts outside desk hours
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}

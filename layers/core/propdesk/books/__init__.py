@@ -1,0 +1,1 @@
+"""The desk's books beside its tickets, each in its own module on the books table."""
