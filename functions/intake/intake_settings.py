@@ -13,6 +13,7 @@ from propdesk.settings import FunctionSettings
 class IntakeSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
+    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)  # the duty log
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=3)
     # What Twilio calls and signs; never the execute-api host behind a custom domain.
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")

@@ -33,7 +33,14 @@ def settings_module(function: str, module: str):
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for variable in ("TICKETS_TABLE", "DIRECTORY_TABLE", "BOOKS_TABLE", "IDEMPOTENCY_TABLE", "NOTICES_QUEUE_URL", "DEFAULT_TIMEZONE"):
+    for variable in (
+        "TICKETS_TABLE",
+        "DIRECTORY_TABLE",
+        "BOOKS_TABLE",
+        "IDEMPOTENCY_TABLE",
+        "NOTICES_QUEUE_URL",
+        "DEFAULT_TIMEZONE",
+    ):
         monkeypatch.delenv(variable, raising=False)
     return monkeypatch
 
@@ -71,6 +78,7 @@ def test_blank_optional_variables_take_their_defaults(clean_environment):
         "TICKETS_TABLE": "tickets",
         "DIRECTORY_TABLE": "directory",
         "IDEMPOTENCY_TABLE": "idempotency",
+        "BOOKS_TABLE": "books",
         "PUBLIC_BASE_URL": "https://desk.example.com",
         "TWILIO_AUTH_TOKEN_PARAMETER": "/propdesk/dev/twilio-auth-token",
         "INTAKE_DEFAULT_PROPERTY_ID": "",

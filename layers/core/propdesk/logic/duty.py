@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from propdesk import clock
-from propdesk.access import Principal
+from propdesk.access import SYSTEM, Principal
 from propdesk.books.duty import (
     Contact,
     ContactOutcome,
@@ -33,6 +33,8 @@ from propdesk.models.ticket import Ticket
 KEEPERS = (Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.CONTROL_ROOM, Role.MANAGER)
 HANDOVER_LIMIT = 300  # open tickets listed on one handover record (the count is always whole)
 UNRESOLVED_LIMIT = 100
+# The intake's outcomes that opened a ticket; every other one answered a question on an open ticket.
+INTAKE_OPENED = frozenset({"created", "needs_identification"})
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 
 
@@ -196,13 +198,15 @@ class DutyLog:
         prop = self.cache.property(ticket.property_id)
         return self.store.put_contact(contact_of_ticket(principal, prop, ticket))
 
-    def about_ticket(self, contact_id: str, ticket_id: str, channel: Channel, request: str) -> Contact | None:
-        """An intake's message or call that went to an open ticket; None if the ticket is gone."""
-        ticket = self.tickets.get(ticket_id)
+    def intake_message(self, message_id: str, outcome: str, ticket_id: str | None, text: str) -> Contact | None:
+        """An SMS the intake handled: the contact of the ticket it opened, or one about the ticket it answered."""
+        ticket = self.tickets.get(ticket_id) if ticket_id else None
         if ticket is None:
             return None
         prop = self.cache.property(ticket.property_id)
-        contact = contact_about_ticket(contact_id, prop, ticket, channel, request, clock.now())
+        if outcome in INTAKE_OPENED:
+            return self.store.put_contact(contact_of_ticket(SYSTEM, prop, ticket))
+        contact = contact_about_ticket(f"sms-{message_id}", prop, ticket, Channel.SMS, text, clock.now())
         return self.store.put_contact(contact)
 
     # ---- reading and reviewing ---------------------------------------------------------
