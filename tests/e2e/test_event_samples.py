@@ -28,6 +28,7 @@ SAMPLES = {
     "workflow-step-timer.json": "WorkflowStepFunction",
     "dynamodb-stream-ticket-created.json": "WorkflowStarterFunction",
     "schedule-sweep.json": "SweepFunction",
+    "schedule-handover.json": "SweepFunction",
     "schedule-daily-report.json": "ReportsFunction",
 }
 

@@ -85,6 +85,19 @@ def local_date(prop: Property, at: datetime) -> date:
     return at.astimezone(prop.zone).date()
 
 
+def shift_beginning(prop: Property, at: datetime) -> Shift | None:
+    """The shift that begins at `at` (to the minute) by the property's desk hours, or None if none begins then."""
+    local = at.astimezone(prop.zone)
+    if local.date() in set(prop.holidays):
+        return None  # the control room keeps a holiday whole: no desk shift begins or ends
+    wall = local.time().replace(second=0, microsecond=0)
+    if wall == prop.desk_opens:
+        return Shift.DESK
+    if wall == prop.desk_closes:
+        return Shift.CONTROL_ROOM
+    return None
+
+
 def _new_id() -> str:
     return "c_" + secrets.token_hex(12)
 
@@ -237,18 +250,6 @@ class DutyLog:
         return self.store.put_review(review)
 
     # ---- the shift change -------------------------------------------------------------
-
-    def shift_change(self, prop: Property, at: datetime) -> Shift | None:
-        """The shift that begins at `at` (a minute's precision), or None if no shift changes then."""
-        local = at.astimezone(prop.zone)
-        if local.date() in set(prop.holidays):
-            return None  # the control room keeps a holiday whole: no desk shift begins or ends
-        wall = local.time().replace(second=0, microsecond=0)
-        if wall == prop.desk_opens:
-            return Shift.DESK
-        if wall == prop.desk_closes:
-            return Shift.CONTROL_ROOM
-        return None
 
     def hand_over(self, prop: Property, at: datetime, to_shift: Shift) -> Handover:
         """Write the handover at `at`: every open ticket (the open-by-due index), and the ending shift's contacts."""
