@@ -213,6 +213,8 @@ def _coordinate(ch: _Change) -> None:
     if ch.payload.owner_id:
         ch.t.assignee_id = ch.payload.owner_id
     ch.data["owner_id"] = ch.t.assignee_id
+    if ch.payload.note:
+        ch.t.coordination_reason = ch.payload.note  # the monthly report's cause of the unfinished item
 
 
 def _reason(ch: _Change) -> None:

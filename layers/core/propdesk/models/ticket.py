@@ -111,6 +111,7 @@ class Ticket(BaseModel):
     urge_count: int = 0
     coordination_opened_at: AwareDatetime | None = None
     coordination_failed_plans: int = 0
+    coordination_reason: str | None = None  # why the order could not be finished in time, as the sheet says
     # Bumped by every action taken through the lifecycle (people, intake, the sweep), never by the workflow's
     # own writes: a person's write is refused only when this moved since it was read.
     person_version: int = 0
