@@ -170,7 +170,8 @@ class LocalStack:
                 if str(layer) not in sys.path:
                     sys.path.append(str(layer))
         tickets = {spec.environment.get("TICKETS_TABLE") for spec in self.stack.functions.values()} - {None}
-        return demo.seed(str(next(iter(tables))), next(iter(tickets), None))
+        books = {spec.environment.get("BOOKS_TABLE") for spec in self.stack.functions.values()} - {None}
+        return demo.seed(str(next(iter(tables))), next(iter(tickets), None), next(iter(books), None))
 
     def _serve_apis(self) -> None:
         port = self.options.port

@@ -48,6 +48,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("warranty", "staff-wu-gang", "吴刚", "warranty_engineer", "warranty engineer 维保工程师"),
     DemoUser("contractor", "staff-zheng-jian", "郑建", "contractor", "contractor 施工单位"),
     DemoUser("manager", "staff-liu-yang", "刘洋", "manager", "site office manager 管理处经理"),
+    DemoUser("control-room", "staff-qian-feng", "钱峰", "control_room", "control room 中控室, the desk at night"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -59,6 +60,7 @@ _STAFF_DEPARTMENT = {
     "desk": "customer_service",
     "manager": "customer_service",
     "callcentre": "customer_service",
+    "control-room": "security",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -70,7 +72,7 @@ def user(key: str) -> DemoUser:
     raise KeyError(f"no demo user {key!r}; known: {', '.join(u.key for u in DEMO_USERS)}")
 
 
-def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, Any]:
+def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
     """Write the demo property into the directory table, and the samples' ticket into the tickets table;
     the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
@@ -128,6 +130,8 @@ def seed(directory_table: str, tickets_table: str | None = None) -> dict[str, An
             )
     if tickets_table:
         _put_sample_ticket(directory_table, tickets_table)
+    if books_table:
+        _put_duty_log(books_table)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS)}
 
 
@@ -154,3 +158,78 @@ def _put_sample_ticket(directory_table: str, tickets_table: str) -> None:
     service.act(desk, ticket_id, Action.CLASSIFY, commands.ClassifyInput(paid=False, department=engineering))
     dispatch = commands.DispatchInput(department=engineering, assignee_id=user("technician").record_id)
     service.act(desk, ticket_id, Action.DISPATCH, dispatch)
+
+
+# Yesterday at the desk of 阳光花园, as its duty log (值班记录) keeps it: (local time, channel, taken by,
+# resident, what was asked, outcome, answer or department).
+_DUTY_DAY = (
+    ("08:40", "phone", "desk", "resident", "问本月物业费缴费方式", "answered", "App 缴费或到前台刷卡"),
+    ("09:15", "visit", "desk", "resident-en", "Where to collect a parcel?", "answered", "Parcel room, 1-B1"),
+    ("10:30", "self_inspection", "desk", None, "巡查发现 2 号楼大堂灯不亮", "transferred", "engineering"),
+    ("14:05", "call_centre", "callcentre", None, "400 转来：咨询车位租赁", "answered", "地库 B2 尚有 6 个车位可租"),
+    ("16:50", "visit", "desk", "resident", "要求查看上周监控录像", "transferred", "security"),
+    ("22:20", "phone", "control-room", "resident", "楼上漏水到卫生间", "transferred", "engineering"),
+)
+
+
+def _put_duty_log(books_table: str) -> None:
+    """A day of duty log for yesterday (its handovers and the manager's review), so a newcomer sees one."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from propdesk import clock
+    from propdesk.books.duty import Contact, DutyStore, Handover, Review, Shift
+    from propdesk.calendar import local_instant
+    from propdesk.models.enums import Role
+
+    zone = ZoneInfo("Asia/Shanghai")
+    day: date = clock.now().astimezone(zone).date() - timedelta(days=1)
+    store = DutyStore(books_table)
+    homes = {"resident": "sun-1-0101", "resident-en": "sun-2-0802"}
+
+    def at(wall: str) -> datetime:
+        return local_instant(day, time.fromisoformat(wall), zone)
+
+    for n, (wall, channel, taker, who, request, outcome, then) in enumerate(_DUTY_DAY, start=1):
+        staff, resident = user(taker), user(who) if who else None
+        store.put_contact(
+            Contact(
+                id=f"c_demo_{n:02d}",
+                property_id=PROPERTY_ID,
+                day=day,
+                at=at(wall),
+                channel=channel,
+                shift=Shift.CONTROL_ROOM if wall >= "21:00" else Shift.DESK,
+                taken_by=staff.record_id,
+                taken_by_role=Role(staff.role),
+                resident_id=resident.record_id if resident else None,
+                unit_id=homes[resident.key] if resident else None,
+                contact_name=resident.name if resident else None,
+                request=request,
+                outcome=outcome,
+                answer=then if outcome == "answered" else None,
+                transferred_to=then if outcome == "transferred" else None,
+            )
+        )
+    store.put_handover(
+        Handover(
+            property_id=PROPERTY_ID,
+            day=day,
+            at=at("21:00"),
+            from_shift=Shift.DESK,
+            to_shift=Shift.CONTROL_ROOM,
+            open_count=0,
+            open_tickets=[],
+            shift_contacts=5,
+        )
+    )
+    store.put_review(
+        Review(
+            property_id=PROPERTY_ID,
+            day=day,
+            reviewed_by=user("manager").record_id,
+            reviewed_at=at("21:30"),
+            note="记录完整；大堂灯已报工程部，监控录像申请请秩序部今日回复",
+            contacts_seen=5,
+        )
+    )

@@ -239,3 +239,30 @@ def test_a_contact_missing_what_its_outcome_needs_is_refused_naming_the_field(ap
     assert set(reply.body) == {"error", "message", "details"}
     assert field in [d["field"] for d in reply.body["details"]]
     assert api.get(log(today), world["desk"]).body["contacts"] == []
+
+
+def test_the_demo_property_has_a_day_of_duty_log(account, api, today):
+    from local import seed as demo
+
+    # Given the local stack's demo seed, written this morning
+    demo.seed(account.physical["DirectoryTable"], None, account.physical["BooksTable"])
+    manager = user(demo.demo_sub("manager"), "manager")
+
+    # When its manager opens yesterday's log
+    yesterday = today.day - timedelta(days=1)
+    reply = api.get(f"/properties/{demo.PROPERTY_ID}/duty/{yesterday}", manager)
+
+    # Then a newcomer sees a day: calls, visits, a self-inspection, the night, the handover and the review
+    assert reply.status == 200, reply.body
+    day = reply.body
+    assert [c["channel"] for c in day["contacts"]] == [
+        "phone",
+        "visit",
+        "self_inspection",
+        "call_centre",
+        "visit",
+        "phone",
+    ]
+    assert [c["shift"] for c in day["contacts"]][-1] == "control_room"
+    assert [(h["from_shift"], h["to_shift"]) for h in day["handovers"]] == [("desk", "control_room")]
+    assert day["review"]["reviewed_by"] == "staff-liu-yang"
