@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from api_settings import settings
-from propdesk.books.duty import Contact, DutyDay, DutyStore, Review
-from propdesk.logic.duty import ContactRequest, DutyLog, ReviewRequest
+from propdesk.books.duty import Contact, DutyDay, Review
+from propdesk.logic.duty import ContactRequest, ReviewRequest
 from propdesk.models.common import Day
-from routes.deps import Caller, directory_cache, ticket_service
+from routes.deps import Caller, duty_log
+from routes.tickets import IdempotencyKey, _idempotent_create
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 PropertyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 LogDay = Annotated[Day, Path(description="the property-local day, e.g. 2026-11-23")]
-
-
-@cache
-def duty_store() -> DutyStore:
-    return DutyStore(settings().books_table)
-
-
-def duty_log() -> DutyLog:
-    """Built on the sandbox's own ticket store and directory cache, so it shares their warm state."""
-    return DutyLog(duty_store(), ticket_service().tickets, directory_cache())
 
 
 @router.post(
@@ -41,9 +30,17 @@ def duty_log() -> DutyLog:
     tags=["duty log"],
 )
 def create_contact(
-    caller: Caller, property_id: PropertyId, request: Annotated[ContactRequest, Body()]
+    caller: Caller,
+    property_id: PropertyId,
+    request: Annotated[ContactRequest, Body()],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[Contact]:
-    contact = duty_log().record(caller, property_id, request)
+    def record() -> dict[str, Any]:
+        return duty_log().record(caller, property_id, request).model_dump(mode="json")
+
+    body = {"property_id": property_id, **request.model_dump(mode="json")}
+    route = "POST /properties/{property_id}/duty/contacts"
+    contact = Contact.model_validate(_idempotent_create(idempotency_key, caller, route, body, record))
     return Response(status_code=201, content_type="application/json", body=contact)
 
 

@@ -20,8 +20,7 @@ from propdesk.logic.tickets import ListQuery
 from propdesk.models.common import Instant
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
-from routes.deps import Caller, directory_cache, limits, page_view, ticket_service, view
-from routes.duty import duty_log
+from routes.deps import Caller, directory_cache, duty_log, limits, page_view, ticket_service, view
 from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]

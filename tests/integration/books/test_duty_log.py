@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -266,3 +267,39 @@ def test_the_demo_property_has_a_day_of_duty_log(account, api, today):
     assert [c["shift"] for c in day["contacts"]][-1] == "control_room"
     assert [(h["from_shift"], h["to_shift"]) for h in day["handovers"]] == [("desk", "control_room")]
     assert day["review"]["reviewed_by"] == "staff-liu-yang"
+
+
+def test_a_retried_contact_with_its_idempotency_key_is_recorded_once(api, world, today):
+    headers = {"Idempotency-Key": f"contact-{today.label}-0001"}
+
+    first = api.post(CONTACTS, world["desk"], body=answered_call(), headers=headers)
+    again = api.post(CONTACTS, world["desk"], body=answered_call(), headers=headers)
+
+    assert (first.status, again.status) == (201, 201)
+    assert again.body["id"] == first.body["id"]
+    assert len(api.get(log(today), world["desk"]).body["contacts"]) == 1
+
+
+def test_a_days_log_is_read_with_one_query(api, world, today):
+    from tests.support.requests import DynamoDBRequests
+
+    # Given a day with contacts, a handover-free evening and a review, read once (a warm sandbox)
+    for hour in (9, 11, 15):
+        today.at(hour)
+        assert api.post(CONTACTS, world["desk"], body=answered_call()).status == 201
+    today.at(21, 30)
+    assert api.post(f"{log(today)}/review", world["manager"], body={"note": "已阅"}).status == 201
+    api.get(log(today), world["desk"])
+    counter = DynamoDBRequests()
+    counter.install()
+    sys.modules["routes.deps"].duty_store.cache_clear()  # its client is made now, and counted
+    try:
+        # When the desk reads the day
+        with counter.measure() as counts:
+            reply = api.get(log(today), world["desk"])
+    finally:
+        counter.uninstall()
+
+    # Then the contacts and the review came back from one Query, and no Scan
+    assert reply.status == 200 and len(reply.body["contacts"]) == 3 and reply.body["review"] is not None
+    assert dict(counts) == {"Query": 1}
