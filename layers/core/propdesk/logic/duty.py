@@ -139,7 +139,7 @@ def contact_about_ticket(
         resident_id=ticket.resident_id,
         unit_id=ticket.unit_id,
         contact_name=ticket.contact_name,
-        request=request[:2000] or "-",
+        request=request[:2000] or "（空消息 / empty message）",
         outcome=ContactOutcome.TICKET_LINKED,
         ticket_id=ticket.id,
         ticket_number=ticket.number,
