@@ -303,3 +303,11 @@ def test_a_days_log_is_read_with_one_query(api, world, today):
     # Then the contacts and the review came back from one Query, and no Scan
     assert reply.status == 200 and len(reply.body["contacts"]) == 3 and reply.body["review"] is not None
     assert dict(counts) == {"Query": 1}
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2026-13-01", "20261123"])
+def test_a_day_that_is_not_a_date_is_refused_naming_it(api, world, today, day):
+    reply = api.get(f"/properties/SUN/duty/{day}", world["desk"])
+
+    assert reply.status == 422, reply.body
+    assert [d["field"] for d in reply.body["details"]] == ["path.day"]
