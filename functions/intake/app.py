@@ -19,7 +19,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from intake_settings import settings
 from propdesk import clock
 from propdesk.access import SYSTEM
-from propdesk.books.duty import DutyStore
+from propdesk.books.duty import DutyStore, Shift
 from propdesk.errors import DomainError, Forbidden
 from propdesk.intake import messages
 from propdesk.intake.conversation import Caller, InboundText, IntakeReply, IntakeRules, IntakeService
@@ -28,7 +28,7 @@ from propdesk.intake.signature import is_valid, parse_form, public_url
 from propdesk.intake.spend import ReplySpend
 from propdesk.intake.wiring import Once, intake_service
 from propdesk.logging import PhoneMaskingFormatter
-from propdesk.logic.duty import DutyLog
+from propdesk.logic.duty import DutyLog, shift_at
 from propdesk.models.enums import Channel, Language, TicketKind
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -190,6 +190,17 @@ def voice() -> Response[str]:
     return Response(status_code=200, content_type=TWIML, body=str(_render(turn, caller, form)))
 
 
+def _staffed_number(recipient: str | None) -> str | None:
+    """The desk in the called property's desk hours; outside them the control room, when it has a number."""
+    cfg = settings()
+    property_id = sandbox().service.property_for(recipient)
+    if property_id is not None and cfg.control_room_phone:
+        prop = sandbox().service.tickets.cache.property(property_id)
+        if shift_at(prop, clock.now()) is Shift.CONTROL_ROOM:
+            return cfg.control_room_phone
+    return cfg.desk_phone
+
+
 def _render(turn: IvrTurn, caller: Caller, form: dict[str, str]) -> VoiceResponse:
     lang = caller.language
     voice_lang = _VOICE_LANGUAGE[lang]
@@ -244,7 +255,7 @@ def _render(turn: IvrTurn, caller: Caller, form: dict[str, str]) -> VoiceRespons
         answer.say(messages.say("voice_created", lang, spoken=spoken), language=voice_lang)
         answer.hangup()
     else:
-        desk = settings().desk_phone
+        desk = _staffed_number(form.get("To"))
         if desk:
             answer.say(messages.say("voice_desk", lang), language=voice_lang)
             answer.dial(desk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.integration.intake.conftest import function_env, intake, no_phone_numbers_in_logs
@@ -58,3 +59,16 @@ def test_a_call_to_the_voice_menu_or_to_the_call_centre_that_opens_a_ticket_is_o
     assert phone["shift"] == "desk"
     assert (call_centre["channel"], call_centre["outcome"]) == ("call_centre", "ticket_created")
     assert call_centre["ticket_number"] == created["ticketNumber"]
+
+
+def test_the_phone_menus_0_rings_the_control_room_outside_desk_hours(intake, clock, monkeypatch):
+    monkeypatch.setenv("DESK_PHONE_NUMBER", "+8613700000007")
+    monkeypatch.setenv("CONTROL_ROOM_PHONE_NUMBER", "+8613700000099")
+    intake.settings.cache_clear()
+
+    _, day = voice(intake, "step=menu&attempt=0", Digits="0")  # 10:00 in Shanghai
+    clock.current = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # 22:30, the desk closed at 21:00
+    _, night = voice(intake, "step=menu&attempt=0", Digits="0")
+
+    assert "<Dial>+8613700000007</Dial>" in day
+    assert "<Dial>+8613700000099</Dial>" in night and "正在为您转接" in night
