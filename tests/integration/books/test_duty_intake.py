@@ -7,11 +7,14 @@ from typing import Any
 
 from tests.integration.intake.conftest import function_env, intake, no_phone_numbers_in_logs
 from tests.integration.intake.test_connect import connect, invoke, sample
+from tests.integration.intake.test_notifier import deliver as deliver_notice
+from tests.integration.intake.test_notifier import notice, notifier, ticket_for
 from tests.integration.intake.test_sms_inbound import deliver, inbound, pinpoint_message
 from tests.integration.intake.test_twilio_voice import voice
+from tests.support.events import sms_sent
 
 # The intake functions' own fixtures, on the same moto account as the API that reads the log back.
-__all__ = ["connect", "function_env", "inbound", "intake", "no_phone_numbers_in_logs"]
+__all__ = ["connect", "function_env", "inbound", "intake", "no_phone_numbers_in_logs", "notifier"]
 
 STRANGER = "+8613900000009"
 
@@ -72,3 +75,28 @@ def test_the_phone_menus_0_rings_the_control_room_outside_desk_hours(intake, clo
 
     assert "<Dial>+8613700000007</Dial>" in day
     assert "<Dial>+8613700000099</Dial>" in night and "正在为您转接" in night
+
+
+def test_the_desks_notices_go_to_the_control_room_at_night(notifier, world):
+    from propdesk.dal.directory import DirectoryStore
+    from propdesk.models.directory import Staff
+    from propdesk.models.enums import Department, Role
+    from propdesk.notices import Audience, NoticeKind
+
+    # Given a desk agent and the control room's duty officer, both with phones
+    store = DirectoryStore("DirectoryTable")
+    store.put(store.get(Staff, "SUN", "desk").model_copy(update={"phone": "+8613700000001"}), create=False)
+    officer = Staff(
+        id="nightwatch", property_id="SUN", name="值班员", role=Role.CONTROL_ROOM, department=Department.SECURITY
+    )
+    store.put(officer.model_copy(update={"phone": "+8613700000099"}), create=True)
+    ticket = ticket_for("zhang")
+    overdue = NoticeKind.ON_SITE_OVERDUE
+
+    # When an on-site target passes at 10:00, then another at 22:30
+    deliver_notice(notifier, notice(ticket, overdue, n=1, audience=[Audience.DESK]))
+    night = notice(ticket, overdue, n=2, audience=[Audience.DESK])
+    deliver_notice(notifier, night.model_copy(update={"at": datetime(2026, 11, 23, 14, 30, tzinfo=UTC)}))
+
+    # Then the day's reaches the desk and the night's the control room
+    assert [number for number, _ in sms_sent()] == ["+8613700000001", "+8613700000099"]

@@ -10,10 +10,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from propdesk import clock
+from propdesk.books.duty import Shift
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import NotFound
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.duty import shift_at
 from propdesk.logic.limits import Limits
 from propdesk.models.common import mask_phone
 from propdesk.models.directory import Resident, Staff
@@ -210,10 +212,18 @@ class Notifier:
             else:
                 if staff is None:
                     staff = self.directory.list_records(Staff, ticket.property_id)
+                role = self._desk_role(notice, ticket, staff) if audience is Audience.DESK else _ROLE_OF[audience]
                 for member in staff:
-                    if member.role is _ROLE_OF[audience]:
+                    if member.role is role:
                         found.setdefault(f"staff:{member.id}", _staff(member))
         return list(found.values())
+
+    def _desk_role(self, notice: Notice, ticket: Ticket, staff: list[Staff]) -> Role:
+        """The desk in its hours; outside them the control room takes the desk's notices, if the property has one."""
+        prop = self.cache.property(ticket.property_id)
+        if shift_at(prop, notice.at) is Shift.CONTROL_ROOM and any(m.role is Role.CONTROL_ROOM for m in staff):
+            return Role.CONTROL_ROOM
+        return Role.DESK_AGENT
 
     def _resident(self, ticket: Ticket) -> list[Recipient]:
         if ticket.resident_id:
