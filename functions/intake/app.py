@@ -92,7 +92,7 @@ class Sandbox:
     def _sms(self, message: dict[str, Any]) -> dict[str, Any]:
         self.answered = message["message_id"]
         reply = self.service.handle_text(InboundText(**message))
-        self.duty.intake_message(message["message_id"], reply.outcome, reply.ticket_id, message["body"])
+        self.duty.intake_message(message["message_id"], message["body"], reply)
         if reply.may_reply and not self.spend.allow(reply.property_id, message["sender"], clock.now()):
             reply = replace(reply, may_reply=False)  # the ticket is made; the reply would cost over the limits
         return reply.to_dict()

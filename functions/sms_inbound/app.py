@@ -47,7 +47,7 @@ class Sandbox:
 
     def _handle(self, message: dict[str, Any]) -> dict[str, Any]:
         reply = self.service.handle_text(InboundText(**message))
-        self.duty.intake_message(message["message_id"], reply.outcome, reply.ticket_id, message["body"])
+        self.duty.intake_message(message["message_id"], message["body"], reply)
         return reply.to_dict()
 
     def _reply(self, reply: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -36,6 +36,32 @@ UNRESOLVED_LIMIT = 100
 # The intake's outcomes that opened a ticket; every other one answered a question on an open ticket.
 INTAKE_OPENED = frozenset({"created", "needs_identification"})
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+EMPTY_MESSAGE = "（空消息 / empty message）"
+
+
+class IntakeContact(Protocol):
+    """What an intake's reply tells of the message it handled (propdesk.intake.conversation.IntakeReply)."""
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def ticket_id(self) -> str | None: ...
+
+    @property
+    def ticket_number(self) -> str | None: ...
+
+    @property
+    def property_id(self) -> str | None: ...
+
+    @property
+    def resident_id(self) -> str | None: ...
+
+    @property
+    def unit_id(self) -> str | None: ...
+
+    @property
+    def contact_name(self) -> str | None: ...
 
 
 class ContactRequest(BaseModel):
@@ -123,29 +149,6 @@ def contact_of_ticket(principal: Principal, prop: Property, ticket: Ticket) -> C
     )
 
 
-def contact_about_ticket(
-    contact_id: str, prop: Property, ticket: Ticket, channel: Channel, request: str, at: datetime
-) -> Contact:
-    """A message or call that answered a question on an open ticket (a quote, a survey, an identification)."""
-    return Contact(
-        id=contact_id,
-        property_id=ticket.property_id,
-        day=local_date(prop, at),
-        at=at,
-        channel=channel,
-        shift=shift_at(prop, at),
-        taken_by="system",
-        taken_by_role=Role.SYSTEM,
-        resident_id=ticket.resident_id,
-        unit_id=ticket.unit_id,
-        contact_name=ticket.contact_name,
-        request=request[:2000] or "（空消息 / empty message）",
-        outcome=ContactOutcome.TICKET_LINKED,
-        ticket_id=ticket.id,
-        ticket_number=ticket.number,
-    )
-
-
 class DutyLog:
     def __init__(self, store: DutyStore, tickets: TicketStore, cache: DirectoryCache) -> None:
         self.store = store
@@ -211,15 +214,34 @@ class DutyLog:
         prop = self.cache.property(ticket.property_id)
         return self.store.put_contact(contact_of_ticket(principal, prop, ticket))
 
-    def intake_message(self, message_id: str, outcome: str, ticket_id: str | None, text: str) -> Contact | None:
-        """An SMS the intake handled: the contact of the ticket it opened, or one about the ticket it answered."""
-        ticket = self.tickets.get(ticket_id) if ticket_id else None
-        if ticket is None:
+    def intake_message(self, message_id: str, text: str, reply: IntakeContact) -> Contact | None:
+        """An SMS the intake handled: the contact of the ticket it opened, or one about the ticket it answered.
+
+        Written from the intake's reply alone (no read of the ticket): one PutItem per message.
+        """
+        if reply.ticket_id is None or reply.property_id is None or reply.ticket_number is None:
             return None
-        prop = self.cache.property(ticket.property_id)
-        if outcome in INTAKE_OPENED:
-            return self.store.put_contact(contact_of_ticket(SYSTEM, prop, ticket))
-        contact = contact_about_ticket(f"sms-{message_id}", prop, ticket, Channel.SMS, text, clock.now())
+        prop = self.cache.property(reply.property_id)
+        at = clock.now()
+        opened = reply.outcome in INTAKE_OPENED
+        contact = Contact(
+            # A ticket's own contact has the ticket's id, as when the API records one.
+            id=f"ticket-{reply.ticket_id}" if opened else f"sms-{message_id}",
+            property_id=prop.id,
+            day=local_date(prop, at),
+            at=at,
+            channel=Channel.SMS,
+            shift=shift_at(prop, at),
+            taken_by=SYSTEM.user_id,
+            taken_by_role=Role.SYSTEM,
+            resident_id=reply.resident_id,
+            unit_id=reply.unit_id,
+            contact_name=reply.contact_name,
+            request=text[:2000] or EMPTY_MESSAGE,
+            outcome=ContactOutcome.TICKET_CREATED if opened else ContactOutcome.TICKET_LINKED,
+            ticket_id=reply.ticket_id,
+            ticket_number=reply.ticket_number,
+        )
         return self.store.put_contact(contact)
 
     # ---- reading and reviewing ---------------------------------------------------------
