@@ -56,6 +56,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "staff-qian-li", "钱丽", "supervisor", "supervisor 主管: residents' time demands"),
     DemoUser("cleaning-lead", "staff-ma-li", "马丽", "team_leader", "cleaning team leader 保洁班长"),
     DemoUser("cleaner", "staff-he-ping", "何平", "technician", "cleaner 保洁员, the monthly plan's visits"),
+    DemoUser("control-room", "staff-qian-feng", "钱峰", "control_room", "control room 中控室, the desk at night"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -73,6 +74,7 @@ _STAFF_DEPARTMENT = {
     "supervisor": "customer_service",
     "cleaning-lead": "cleaning",
     "cleaner": "cleaning",
+    "control-room": "security",
 }
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
@@ -92,8 +94,8 @@ def user(key: str) -> DemoUser:
 
 def seed(directory_table: str, tickets_table: str | None = None, books_table: str | None = None) -> dict[str, Any]:
     """Write the demo property into the directory table, the samples' ticket into the tickets table, and the
-    zones, the book of answers, 王芳's monthly cleaning plan and one entry in each of the site office's
-    registers into the books table; the domain layer must be importable."""
+    zones, the book of answers, a day of duty log, 王芳's monthly cleaning plan and one entry in each of the site
+    office's registers into the books table; the domain layer must be importable."""
     from propdesk.dal.directory import DirectoryStore
     from propdesk.models.directory import Building, Property, Resident, Staff, Unit
 
@@ -155,6 +157,7 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
         zones = _put_zones(books_table)
         _put_cleaning_plan(books_table, homes["resident"].id)
         _put_knowledge(books_table)
+        _put_duty_log(books_table)
     return {"property_id": PROPERTY_ID, "units": len(units), "users": len(DEMO_USERS), "zones": zones}
 
 
@@ -394,3 +397,78 @@ def _put_knowledge(books_table: str) -> None:
         for n, (property_id, category, tags, question, answer) in enumerate(_KNOWLEDGE, start=1)
     ]
     KnowledgeStore(books_table).import_entries(entries)
+
+
+# Yesterday at the desk of 阳光花园, as its duty log (值班记录) keeps it: (local time, channel, taken by,
+# resident, what was asked, outcome, answer or department).
+_DUTY_DAY = (
+    ("08:40", "phone", "desk", "resident", "问本月物业费缴费方式", "answered", "App 缴费或到前台刷卡"),
+    ("09:15", "visit", "desk", "resident-en", "Where to collect a parcel?", "answered", "Parcel room, 1-B1"),
+    ("10:30", "self_inspection", "desk", None, "巡查发现 2 号楼大堂灯不亮", "transferred", "engineering"),
+    ("14:05", "call_centre", "callcentre", None, "400 转来：咨询车位租赁", "answered", "地库 B2 尚有 6 个车位可租"),
+    ("16:50", "visit", "desk", "resident", "要求查看上周监控录像", "transferred", "security"),
+    ("22:20", "phone", "control-room", "resident", "楼上漏水到卫生间", "transferred", "engineering"),
+)
+
+
+def _put_duty_log(books_table: str) -> None:
+    """A day of duty log for yesterday (its handovers and the manager's review), so a newcomer sees one."""
+    from datetime import date, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from propdesk import clock
+    from propdesk.books.duty import Contact, DutyStore, Handover, Review, Shift
+    from propdesk.calendar import local_instant
+    from propdesk.models.enums import Role
+
+    zone = ZoneInfo("Asia/Shanghai")
+    day: date = clock.now().astimezone(zone).date() - timedelta(days=1)
+    store = DutyStore(books_table)
+    homes = {"resident": "sun-1-0101", "resident-en": "sun-2-0802"}
+
+    def at(wall: str) -> datetime:
+        return local_instant(day, time.fromisoformat(wall), zone)
+
+    for n, (wall, channel, taker, who, request, outcome, then) in enumerate(_DUTY_DAY, start=1):
+        staff, resident = user(taker), user(who) if who else None
+        store.put_contact(
+            Contact(
+                id=f"c_demo_{n:02d}",
+                property_id=PROPERTY_ID,
+                day=day,
+                at=at(wall),
+                channel=channel,
+                shift=Shift.CONTROL_ROOM if wall >= "21:00" else Shift.DESK,
+                taken_by=staff.record_id,
+                taken_by_role=Role(staff.role),
+                resident_id=resident.record_id if resident else None,
+                unit_id=homes[resident.key] if resident else None,
+                contact_name=resident.name if resident else None,
+                request=request,
+                outcome=outcome,
+                answer=then if outcome == "answered" else None,
+                transferred_to=then if outcome == "transferred" else None,
+            )
+        )
+    store.put_handover(
+        Handover(
+            property_id=PROPERTY_ID,
+            day=day,
+            at=at("21:00"),
+            from_shift=Shift.DESK,
+            to_shift=Shift.CONTROL_ROOM,
+            open_count=0,
+            open_tickets=[],
+            shift_contacts=5,
+        )
+    )
+    store.put_review(
+        Review(
+            property_id=PROPERTY_ID,
+            day=day,
+            reviewed_by=user("manager").record_id,
+            reviewed_at=at("21:30"),
+            note="记录完整；大堂灯已报工程部，监控录像申请请秩序部今日回复",
+            contacts_seen=5,
+        )
+    )

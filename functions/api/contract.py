@@ -217,6 +217,14 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "resume_household_plan": {"reason": "业主已回来"},
     "end_household_plan": {"reason": "业主搬走", "ends_on": "2026-12-31"},
     "move_household_visit": {"at": "2026-12-02T14:00:00+08:00", "agreed_with_resident": True, "note": "业主周二出差"},
+    "create_contact": {
+        "channel": "phone",
+        "request": "问明天停水几点恢复",
+        "outcome": "answered",
+        "answer": "明天 9:00-12:00 检修二次供水，12:00 恢复",
+        "resident_id": "res-wang-fang",
+    },
+    "create_duty_review": {"note": "记录完整；停水咨询较多，明早张贴通知"},
 }
 
 _REPR = re.compile(r"<[A-Za-z_]\w*\.[A-Za-z_]\w*: ('[^']*'|-?\d+)>")

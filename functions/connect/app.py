@@ -15,6 +15,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from connect_settings import settings
+from propdesk.access import SYSTEM
+from propdesk.books.duty import DutyStore
 from propdesk.errors import DomainError
 from propdesk.intake import messages
 from propdesk.intake.conversation import IntakeRules, IntakeService
@@ -22,6 +24,7 @@ from propdesk.intake.ivr import MENU
 from propdesk.intake.keywords import guess_kind
 from propdesk.intake.wiring import Once, intake_service
 from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.duty import DutyLog
 from propdesk.models.enums import Channel, TicketKind
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -32,6 +35,8 @@ class Sandbox:
         cfg = settings()
         rules = IntakeRules(cfg.default_property_id)
         self.service: IntakeService = intake_service(cfg.tickets_table, cfg.directory_table, rules)
+        tickets = self.service.tickets
+        self.duty = DutyLog(DutyStore(cfg.books_table), tickets.tickets, tickets.cache)
         self.once = Once(cfg.idempotency_table, cfg.idempotency_seconds)
         self.create_once = self.once.wrap(self._create, "key", "request")
 
@@ -55,6 +60,7 @@ class Sandbox:
         caller = self.service.caller(request["phone"], request["description"], request["system"])
         kind = TicketKind(request["kind"])
         ticket = self.service.create(caller, kind, Channel.CALL_CENTRE, request["description"], request["system"])
+        self.duty.ticket_opened(SYSTEM, ticket)
         return {
             "ticketId": ticket.id,
             "ticketNumber": ticket.number,

@@ -18,6 +18,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from intake_settings import settings
 from propdesk import clock
+from propdesk.access import SYSTEM
+from propdesk.books.duty import DutyStore, Shift
 from propdesk.errors import DomainError, Forbidden
 from propdesk.intake import messages
 from propdesk.intake.conversation import Caller, InboundText, IntakeReply, IntakeRules, IntakeService
@@ -26,6 +28,7 @@ from propdesk.intake.signature import is_valid, parse_form, public_url
 from propdesk.intake.spend import ReplySpend
 from propdesk.intake.wiring import Once, intake_service
 from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.duty import DutyLog, shift_at
 from propdesk.models.enums import Channel, Language, TicketKind
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -44,6 +47,8 @@ class Sandbox:
         cfg = settings()
         rules = IntakeRules(cfg.default_property_id)
         self.service: IntakeService = intake_service(cfg.tickets_table, cfg.directory_table, rules)
+        tickets = self.service.tickets
+        self.duty = DutyLog(DutyStore(cfg.books_table), tickets.tickets, tickets.cache)
         self.once = Once(cfg.idempotency_table, cfg.idempotency_seconds)
         self.sms_once = self.once.wrap(self._sms, "message_id", "message")
         self.call_once = self.once.wrap(self._call, "call_id", "call")
@@ -87,6 +92,7 @@ class Sandbox:
     def _sms(self, message: dict[str, Any]) -> dict[str, Any]:
         self.answered = message["message_id"]
         reply = self.service.handle_text(InboundText(**message))
+        self.duty.intake_message(message["message_id"], message["body"], reply)
         if reply.may_reply and not self.spend.allow(reply.property_id, message["sender"], clock.now()):
             reply = replace(reply, may_reply=False)  # the ticket is made; the reply would cost over the limits
         return reply.to_dict()
@@ -96,6 +102,7 @@ class Sandbox:
         ticket = self.service.create(
             caller, TicketKind(call["kind"]), Channel.PHONE, call["description"], call.get("recipient")
         )
+        self.duty.ticket_opened(SYSTEM, ticket)
         return {"ticket_id": ticket.id, "number": ticket.number, "language": caller.language.value}
 
 
@@ -183,6 +190,17 @@ def voice() -> Response[str]:
     return Response(status_code=200, content_type=TWIML, body=str(_render(turn, caller, form)))
 
 
+def _staffed_number(recipient: str | None) -> str | None:
+    """The desk in the called property's desk hours; outside them the control room, when it has a number."""
+    cfg = settings()
+    property_id = sandbox().service.property_for(recipient)
+    if property_id is not None and cfg.control_room_phone:
+        prop = sandbox().service.tickets.cache.property(property_id)
+        if shift_at(prop, clock.now()) is Shift.CONTROL_ROOM:
+            return cfg.control_room_phone
+    return cfg.desk_phone
+
+
 def _render(turn: IvrTurn, caller: Caller, form: dict[str, str]) -> VoiceResponse:
     lang = caller.language
     voice_lang = _VOICE_LANGUAGE[lang]
@@ -237,7 +255,7 @@ def _render(turn: IvrTurn, caller: Caller, form: dict[str, str]) -> VoiceRespons
         answer.say(messages.say("voice_created", lang, spoken=spoken), language=voice_lang)
         answer.hangup()
     else:
-        desk = settings().desk_phone
+        desk = _staffed_number(form.get("To"))
         if desk:
             answer.say(messages.say("voice_desk", lang), language=voice_lang)
             answer.dial(desk)

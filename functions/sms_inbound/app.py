@@ -12,10 +12,12 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from propdesk import clock
+from propdesk.books.duty import DutyStore
 from propdesk.intake.conversation import InboundText, IntakeReply, IntakeRules, IntakeService
 from propdesk.intake.pinpoint import from_queue_body
 from propdesk.intake.wiring import Once, intake_service
 from propdesk.logging import PhoneMaskingFormatter
+from propdesk.logic.duty import DutyLog
 from propdesk.notify.cap import DailyCap
 from propdesk.notify.sender import SmsSender, make_sender
 from propdesk.numbering import local_day
@@ -34,6 +36,8 @@ class Sandbox:
         self.service: IntakeService = intake_service(
             cfg.tickets_table, cfg.directory_table, IntakeRules(cfg.default_property_id)
         )
+        tickets = self.service.tickets
+        self.duty = DutyLog(DutyStore(cfg.books_table), tickets.tickets, tickets.cache)
         self.sender: SmsSender = make_sender(cfg.sms_provider, cfg.origination_identity)
         self.cap = DailyCap(boto3.client("dynamodb"), cfg.tickets_table)
         self.once = Once(cfg.idempotency_table, cfg.idempotency_seconds)
@@ -42,7 +46,9 @@ class Sandbox:
         self.reply_once = self.once.wrap(self._reply, "key", "reply")
 
     def _handle(self, message: dict[str, Any]) -> dict[str, Any]:
-        return self.service.handle_text(InboundText(**message)).to_dict()
+        reply = self.service.handle_text(InboundText(**message))
+        self.duty.intake_message(message["message_id"], message["body"], reply)
+        return reply.to_dict()
 
     def _reply(self, reply: dict[str, Any]) -> dict[str, Any]:
         prop = self.service.tickets.cache.property(reply["property_id"])

@@ -17,11 +17,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from sweep_settings import settings
 
 from propdesk import clock
+from propdesk.books.duty import DutyStore, Shift
 from propdesk.books.household import HouseholdBook
 from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.duty import DutyLog, shift_beginning
 from propdesk.logic.household import HouseholdDesk, archive_month
 from propdesk.logic.registers import morning_mail
 from propdesk.logic.tickets import TicketService
@@ -108,6 +110,31 @@ def start(event: dict[str, Any]) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "tasks": [t.property_id for t in tasks]}
 
 
+def duty_log() -> DutyLog:
+    sweeper = runner()
+    return DutyLog(DutyStore(settings().books_table), sweeper.store, sweeper.service.cache)
+
+
+def hand_over(event: dict[str, Any]) -> dict[str, Any]:
+    """The half-hourly firing: a handover record for every property whose desk opens or closes now.
+
+    By hand, `property_id` and `to_shift` write one for that property at once, whatever the time.
+    """
+    scheduled = event.get("scheduled_at")
+    as_of = datetime.fromisoformat(scheduled.replace("Z", "+00:00")) if scheduled else clock.now()
+    log = duty_log()
+    written = []
+    for prop in runner().directory.list_records(Property, None):
+        if event.get("property_id") not in (None, prop.id):
+            continue
+        to_shift = Shift(event["to_shift"]) if event.get("to_shift") else shift_beginning(prop, as_of)
+        if to_shift is not None:
+            handover = log.hand_over(prop, as_of, to_shift)
+            written.append({"property_id": prop.id, "to_shift": to_shift.value, "open": handover.open_count})
+    logger.info("handovers written", extra={"as_of": as_of.isoformat(), "handovers": len(written)})
+    return {"job": "handover", "as_of": as_of.isoformat(), "handovers": written}
+
+
 def work(record: dict[str, Any], context: LambdaContext) -> bool:
     """One queue message: continue that property's sweep, and hand over before the time limit."""
     body = json.loads(record["body"])
@@ -127,4 +154,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return {"finished": sum(done), "continued": len(done) - sum(done)}
     if event.get("job") == "household_visits":
         return issue_household_visits(event)
+    if event.get("job") == "handover":
+        return hand_over(event)
     return start(event)

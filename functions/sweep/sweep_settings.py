@@ -12,7 +12,7 @@ from propdesk.settings import FunctionSettings
 class SweepSettings(FunctionSettings):
     tickets_table: str = Field(alias="TICKETS_TABLE", min_length=3)
     directory_table: str = Field(alias="DIRECTORY_TABLE", min_length=3)
-    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)
+    books_table: str = Field(alias="BOOKS_TABLE", min_length=3)  # the duty log's handovers
     reports_bucket: str = Field(alias="REPORTS_BUCKET", min_length=3)
     sweep_queue_url: str = Field(alias="SWEEP_QUEUE_URL", min_length=3)
     notices_queue_url: str | None = Field(alias="NOTICES_QUEUE_URL", default=None)

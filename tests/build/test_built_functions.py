@@ -52,7 +52,10 @@ SAMPLES: dict[str, list[tuple[str, Check]]] = {
     "NotifierFunction": [("sqs-notice.json", _NO_FAILURES)],
     "WorkflowStepFunction": [("workflow-step-timer.json", lambda r: "plan" in r)],
     "WorkflowStarterFunction": [("dynamodb-stream-ticket-created.json", _NO_FAILURES)],
-    "SweepFunction": [("schedule-sweep.json", lambda r: r["tasks"] == ["prop-sun"])],
+    "SweepFunction": [
+        ("schedule-sweep.json", lambda r: r["tasks"] == ["prop-sun"]),
+        ("schedule-handover.json", lambda r: [h["to_shift"] for h in r["handovers"]] == ["control_room"]),
+    ],
     "ReportsFunction": [("schedule-daily-report.json", lambda r: r.get("report") == "daily" and r.get("keys"))],
 }
 CASES = [(function, event, check) for function, samples in SAMPLES.items() for event, check in samples]

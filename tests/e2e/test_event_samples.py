@@ -29,6 +29,7 @@ SAMPLES = {
     "dynamodb-stream-ticket-created.json": "WorkflowStarterFunction",
     "schedule-sweep.json": "SweepFunction",
     "schedule-household-visits.json": "SweepFunction",
+    "schedule-handover.json": "SweepFunction",
     "schedule-daily-report.json": "ReportsFunction",
 }
 

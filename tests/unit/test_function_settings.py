@@ -78,6 +78,7 @@ def test_blank_optional_variables_take_their_defaults(clean_environment):
         "TICKETS_TABLE": "tickets",
         "DIRECTORY_TABLE": "directory",
         "IDEMPOTENCY_TABLE": "idempotency",
+        "BOOKS_TABLE": "books",
         "PUBLIC_BASE_URL": "https://desk.example.com",
         "TWILIO_AUTH_TOKEN_PARAMETER": "/propdesk/dev/twilio-auth-token",
         "INTAKE_DEFAULT_PROPERTY_ID": "",

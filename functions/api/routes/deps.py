@@ -10,12 +10,14 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from api_settings import settings
 from propdesk.access import Principal
+from propdesk.books.duty import DutyStore
 from propdesk.books.registers import RegisterStore
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.limits import UsageStore
 from propdesk.dal.tickets import Page, TicketStore
 from propdesk.errors import Unauthenticated
 from propdesk.logic.directory import DirectoryCache, DirectoryService
+from propdesk.logic.duty import DutyLog
 from propdesk.logic.limits import Limits
 from propdesk.logic.registers import RegisterService
 from propdesk.logic.tickets import TicketService
@@ -38,6 +40,16 @@ def ticket_service() -> TicketService:
 @cache
 def limits() -> Limits:
     return Limits(UsageStore(settings().tickets_table))
+
+
+@cache
+def duty_store() -> DutyStore:
+    return DutyStore(settings().books_table)
+
+
+def duty_log() -> DutyLog:
+    """The duty log on the sandbox's own ticket store and directory cache, sharing their warm state."""
+    return DutyLog(duty_store(), ticket_service().tickets, directory_cache())
 
 
 @cache

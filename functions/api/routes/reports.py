@@ -12,9 +12,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from propdesk.access import Principal
 from propdesk.errors import Forbidden, NotFound
 from propdesk.models.enums import Role
 from propdesk.reports import storage
+from propdesk.reports.delivery import reads_daily
 from propdesk.reports.keys import GROUP, report_key
 from propdesk.reports.periods import ReportKind, parse
 from routes.deps import Caller
@@ -35,6 +37,12 @@ def reports_bucket() -> str:
     return bucket
 
 
+def _reads_daily(caller: Principal) -> bool:
+    if caller.role in (Role.DESK_AGENT, Role.CONTROL_ROOM):
+        return True
+    return reads_daily(caller.role, caller.department)
+
+
 @router.get(
     "/reports/<kind>/<period>",
     summary="A daily or monthly report: the JSON, or a short-lived link to the HTML or CSV",
@@ -51,9 +59,14 @@ def get_report(
     property_id: ScopeId = None,
     format: Annotated[Literal["json", "html", "csv"], Query()] = "json",
 ) -> Response[Any]:
-    """A manager's report: their own property; group-level managers any property or the group (_group)."""
-    if caller.role is not Role.MANAGER:
-        raise Forbidden("reports are for managers")
+    """A manager's report: their own property; group-level managers any property or the group (_group).
+
+    The daily report is also read by the desk and by the customer-relations and engineering staff it is sent to.
+    """
+    if not (caller.role is Role.MANAGER or (kind is ReportKind.DAILY and _reads_daily(caller))):
+        raise Forbidden(
+            "this report is for managers" if kind is ReportKind.DAILY else "monthly reports are for managers"
+        )
     scope = property_id or caller.property_id or GROUP
     if scope == GROUP and not caller.group_level:
         raise NotFound("report not found")

@@ -20,7 +20,7 @@ from propdesk.logic.tickets import ListQuery
 from propdesk.models.common import Instant
 from propdesk.models.enums import Status, TicketKind
 from propdesk.ports.storage import presign_upload
-from routes.deps import Caller, directory_cache, limits, page_view, ticket_service, view
+from routes.deps import Caller, directory_cache, duty_log, limits, page_view, ticket_service, view
 from routes.views import AuditTrail, EventView, TicketPage, TicketView, UploadView
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -119,6 +119,7 @@ def create_ticket(
             prop = directory_cache().property(caller.property_id)
             limits().ticket_by_resident(prop, caller.user_id, clock.now())
         ticket = service.create_for_resident(caller, request)
+        duty_log().ticket_opened(caller, ticket)
         metrics.add_dimension(name="kind", value=ticket.kind.value)
         return view(ticket, caller).model_dump(mode="json")
 
@@ -142,6 +143,7 @@ def create_ticket_for(
 
     def create() -> dict[str, Any]:
         ticket = service.create_by_staff(caller, property_id, request)
+        duty_log().ticket_opened(caller, ticket)  # the call or visit's one duty-log contact
         return view(ticket, caller).model_dump(mode="json")
 
     body = {"property_id": property_id, **request.model_dump(mode="json")}

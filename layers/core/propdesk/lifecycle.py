@@ -150,7 +150,7 @@ TABLE: tuple[Transition, ...] = (
         A.RESOLVE_SUBTASK,
         _s(S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.COORDINATION),
         None,  # the last resolved sub-task completes the complaint (see logic.actions)
-        EVERY_STAFF - {R.CONTRACTOR, R.CALLCENTRE_AGENT, R.SUPERVISOR},
+        EVERY_STAFF - {R.CONTRACTOR, R.CALLCENTRE_AGENT, R.SUPERVISOR, R.CONTROL_ROOM},  # the departments and the desk
         kinds=_k(K.COMPLAINT),
     ),
     Transition(

@@ -80,6 +80,9 @@ def seed_period(store: TicketStore, start_local: datetime, end_local: datetime, 
     return inside
 
 
+FREE_JOB_KINDS = (TicketKind.REPAIR, TicketKind.WARRANTY, TicketKind.HOUSEHOLD_SERVICE, TicketKind.QUICK_TASK)
+
+
 def expected(tickets: list[Ticket], as_of: datetime) -> dict:
     """The report's figures counted independently, straight from the definitions."""
 
@@ -112,8 +115,9 @@ def expected(tickets: list[Ticket], as_of: datetime) -> dict:
         "received": len(tickets),
         "finished": sum(1 for t in tickets if t.completed_at or t.status is Status.CLOSED),
         "unfinished": sum(1 for t in tickets if t.status not in final),
-        "contacts": {"by_channel": dict(by_channel), "by_kind": dict(by_kind), "matrix": dict(matrix)},
+        "tickets": {"by_channel": dict(by_channel), "by_kind": dict(by_kind), "matrix": dict(matrix)},
         "by_department": dict(Counter(dept(t) for t in tickets)),
+        "by_category": dict(Counter(t.category or "unclassified" for t in tickets)),
         "sla": sla,
         "overdue_by_department": dict(overdue),
         "callbacks": {
@@ -128,7 +132,11 @@ def expected(tickets: list[Ticket], as_of: datetime) -> dict:
             "distribution": {str(s): ratings.count(s) for s in range(1, 6)},
         },
         "coordination": {"opened": len(coord), "still_open": sum(1 for t in coord if t.status not in final)},
-        "paid": {"jobs": len(paid), "revenue_cents": sum(t.fee_cents or 0 for t in paid)},
+        "paid": {
+            "jobs": len(paid),
+            "revenue_cents": sum(t.fee_cents or 0 for t in paid),
+            "free_jobs": sum(1 for t in tickets if not t.paid and t.kind in FREE_JOB_KINDS),
+        },
         # These tests keep no site-office registers: their lines are there, at zero (test_registers.py counts them).
         "registers": {
             "permits_received": 0,
@@ -214,7 +222,8 @@ def test_managers_read_reports_of_their_own_property_only(api, jobs, world, stor
     assert link.status == 200 and "reports/daily/SUN/2026-11-22.html" in link.body["url"]
     assert api.get("/reports/daily/2026-11-22", world["manager"], query={"property_id": "MOON"}).status == 404
     assert api.get("/reports/daily/2026-11-22", world["manager"], query={"property_id": "_group"}).status == 404
-    assert api.get("/reports/daily/2026-11-22", world["desk"]).status == 403
+    assert api.get("/reports/daily/2026-11-22", world["desk"]).status == 200  # the desk reads the daily report
+    assert api.get("/reports/monthly/2026-10", world["desk"]).status == 403  # the month is the managers'
     assert api.get("/reports/daily/2026-11-21", world["manager"]).status == 404
     assert api.get("/reports/daily/2026-13-01", world["manager"]).status == 400
     group = api.get("/reports/daily/2026-11-22", world["groupmanager"])

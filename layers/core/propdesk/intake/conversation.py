@@ -56,6 +56,10 @@ class IntakeReply:
     ticket_number: str | None = None
     may_reply: bool = True  # False: the resident opted out of SMS
     property_id: str | None = None
+    # Who and where, as the ticket names them: the duty log's contact is written from the reply alone.
+    resident_id: str | None = None
+    unit_id: str | None = None
+    contact_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -248,7 +252,16 @@ class IntakeService:
     ) -> IntakeReply:
         text = messages.say(key, caller.language, number=ticket.number, **params)
         return IntakeReply(
-            outcome, text, caller.language.value, ticket.id, ticket.number, may_reply, ticket.property_id
+            outcome,
+            text,
+            caller.language.value,
+            ticket.id,
+            ticket.number,
+            may_reply,
+            ticket.property_id,
+            ticket.resident_id,
+            ticket.unit_id,
+            ticket.contact_name,
         )
 
 

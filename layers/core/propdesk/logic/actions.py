@@ -253,6 +253,8 @@ def _coordinate(ch: _Change) -> None:
     if ch.payload.owner_id:
         ch.t.assignee_id = ch.payload.owner_id
     ch.data["owner_id"] = ch.t.assignee_id
+    if ch.payload.note:
+        ch.t.coordination_reason = ch.payload.note  # the monthly report's cause of the unfinished item
     if ch.payload.kind is not None:
         ch.t.coordination_kind = ch.payload.kind
         ch.data["kind"] = ch.payload.kind.value

@@ -78,7 +78,9 @@ class TicketService:
 
     def create_by_staff(self, principal: Principal, property_id: str, request: commands.StaffTicketRequest) -> Ticket:
         principal.require_property(property_id)
-        principal.require_role(Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER, Role.BUTLER, Role.DISPATCHER)
+        principal.require_role(
+            Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER, Role.BUTLER, Role.DISPATCHER, Role.CONTROL_ROOM
+        )
         prop = self.cache.property(property_id)
         fields: dict[str, Any] = {
             "description": request.description,

@@ -21,6 +21,7 @@ class Role(StrEnum):
     SECURITY = "security"  # 保安/门岗: the gate, checks contractors' documents
     SUPERVISOR = "supervisor"  # 主管: decides residents' time demands, calls back major complaints
     TEAM_LEADER = "team_leader"  # 班长: leads a cleaning or greening team; prices household work on site
+    CONTROL_ROOM = "control_room"  # 监控中心 / 中控室: takes the desk's contacts outside desk hours
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SYSTEM}

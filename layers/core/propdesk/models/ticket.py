@@ -147,6 +147,7 @@ class Ticket(BaseModel):
     major_since: AwareDatetime | None = None  # when the complaint was judged major (and the manager told)
     last_report: ProgressReport | None = None
     time_demand: TimeDemand | None = None
+    coordination_reason: str | None = None  # why the order could not be finished in time, as the sheet says
     # Bumped by every action taken through the lifecycle (people, intake, the sweep), never by the workflow's
     # own writes: a person's write is refused only when this moved since it was read.
     person_version: int = 0

@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from propdesk import clock
+from propdesk.books.duty import Shift
 from propdesk.books.zones import ZoneBook
 from propdesk.dal.directory import DirectoryStore
 from propdesk.dal.tickets import TicketStore
 from propdesk.errors import NotFound
 from propdesk.logic.directory import DirectoryCache
+from propdesk.logic.duty import shift_at
 from propdesk.logic.limits import Limits
 from propdesk.models.common import mask_phone
 from propdesk.models.directory import Resident, Staff
@@ -214,9 +216,10 @@ class Notifier:
             else:
                 if staff is None:
                     staff = self.directory.list_records(Staff, ticket.property_id)
+                role = self._desk_role(notice, ticket, staff) if audience is Audience.DESK else _ROLE_OF[audience]
                 keepers = self._zone_keepers(ticket) if audience is Audience.BUTLER else None
                 for member in staff:
-                    if member.role is _ROLE_OF[audience] and (not keepers or member.id in keepers):
+                    if member.role is role and (not keepers or member.id in keepers):
                         found.setdefault(f"staff:{member.id}", _staff(member))
         return list(found.values())
 
@@ -225,6 +228,13 @@ class Notifier:
         if self.zones is None:
             return set()
         return {z.staff_id for z in self.zones.covering(ticket.property_id, ticket.building_id, Role.BUTLER)}
+
+    def _desk_role(self, notice: Notice, ticket: Ticket, staff: list[Staff]) -> Role:
+        """The desk in its hours; outside them the control room takes the desk's notices, if the property has one."""
+        prop = self.cache.property(ticket.property_id)
+        if shift_at(prop, notice.at) is Shift.CONTROL_ROOM and any(m.role is Role.CONTROL_ROOM for m in staff):
+            return Role.CONTROL_ROOM
+        return Role.DESK_AGENT
 
     def _resident(self, ticket: Ticket) -> list[Recipient]:
         if ticket.resident_id:

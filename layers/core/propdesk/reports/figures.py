@@ -11,12 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from propdesk import targets
-from propdesk.models.enums import Status
+from propdesk.models.enums import Status, TicketKind
 from propdesk.models.ticket import Ticket
 
 SLA_MEASURES = ("met_on_time", "met_late", "open_overdue", "open_pending")
 UNASSIGNED = "unassigned"
 PLAN_VISIT_MEASURES = ("issued", "done", "missed", "pending")
+UNCLASSIFIED = "unclassified"
+# Jobs (工单 with work done) that are paid or free; complaints, inquiries and suggestions are not jobs.
+JOB_KINDS = frozenset({TicketKind.REPAIR, TicketKind.WARRANTY, TicketKind.HOUSEHOLD_SERVICE, TicketKind.QUICK_TASK})
 
 
 def finished(ticket: Ticket) -> bool:
@@ -42,8 +45,9 @@ class Figures:
     received: int = 0
     finished: int = 0
     unfinished: int = 0
-    contacts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (channel, kind)
+    tickets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (channel, kind); contacts: the duty log
     by_department: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
     sla: Counter[tuple[str, str]] = field(default_factory=Counter)  # (target, measure)
     overdue_by_department: Counter[str] = field(default_factory=Counter)
     callbacks: Counter[str] = field(default_factory=Counter)
@@ -55,8 +59,9 @@ class Figures:
     def add(self, ticket: Ticket, as_of: datetime) -> None:
         dept = ticket.department.value if ticket.department else UNASSIGNED
         self.received += 1
-        self.contacts[ticket.channel.value, ticket.kind.value] += 1
+        self.tickets[ticket.channel.value, ticket.kind.value] += 1
         self.by_department[dept] += 1
+        self.by_category[ticket.category or UNCLASSIFIED] += 1
         if finished(ticket):
             self.finished += 1
         if ticket.is_open:
@@ -79,12 +84,14 @@ class Figures:
         if ticket.paid:
             self.paid["jobs"] += 1
             self.paid["revenue_cents"] += ticket.fee_cents or 0
+        elif ticket.kind in JOB_KINDS:
+            self.paid["free_jobs"] += 1  # free jobs are counted too, apart from the paid ones
 
     def merge(self, other: Figures) -> None:
         self.received += other.received
         self.finished += other.finished
         self.unfinished += other.unfinished
-        for name in ("contacts", "by_department", "sla", "overdue_by_department", "callbacks", "ratings"):
+        for name in ("tickets", "by_department", "by_category", "sla", "overdue_by_department", "callbacks", "ratings"):
             getattr(self, name).update(getattr(other, name))
         self.coordination.update(other.coordination)
         self.paid.update(other.paid)
@@ -95,7 +102,7 @@ class Figures:
         channels: dict[str, int] = Counter()
         kinds: dict[str, int] = Counter()
         matrix: dict[str, dict[str, int]] = {}
-        for (channel, kind), n in sorted(self.contacts.items()):
+        for (channel, kind), n in sorted(self.tickets.items()):
             channels[channel] += n
             kinds[kind] += n
             matrix.setdefault(channel, {})[kind] = n
@@ -113,8 +120,9 @@ class Figures:
             "received": self.received,
             "finished": self.finished,
             "unfinished": self.unfinished,
-            "contacts": {"by_channel": dict(channels), "by_kind": dict(kinds), "matrix": matrix},
+            "tickets": {"by_channel": dict(channels), "by_kind": dict(kinds), "matrix": matrix},
             "by_department": dict(sorted(self.by_department.items())),
+            "by_category": dict(sorted(self.by_category.items())),
             "sla": sla,
             "overdue_by_department": dict(sorted(self.overdue_by_department.items())),
             "callbacks": {k: self.callbacks[k] for k in ("due", "made", "made_on_time", "late")},
@@ -124,6 +132,6 @@ class Figures:
                 "distribution": {str(score): self.ratings[score] for score in range(1, 6)},
             },
             "coordination": {k: self.coordination[k] for k in ("opened", "still_open")},
-            "paid": {k: self.paid[k] for k in ("jobs", "revenue_cents")},
+            "paid": {k: self.paid[k] for k in ("jobs", "revenue_cents", "free_jobs")},
             "plan_visits": {k: self.plan_visits[k] for k in PLAN_VISIT_MEASURES},
         }

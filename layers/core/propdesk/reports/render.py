@@ -18,7 +18,18 @@ from zoneinfo import ZoneInfo
 from propdesk.reports import svg
 from propdesk.reports.labels import both, en, zh
 
-ITEM_COLUMNS = ("number", "kind", "status", "department", "responsible", "age_hours", "next_due", "breaches")
+ITEM_COLUMNS = (
+    "number",
+    "kind",
+    "status",
+    "department",
+    "responsible",
+    "owner",
+    "cause",
+    "age_hours",
+    "next_due",
+    "breaches",
+)
 HTML_ITEM_LIMIT = 500  # the page stays light; the CSV and JSON carry every item
 
 
@@ -58,6 +69,9 @@ def figures_csv(head: dict[str, Any]) -> str:
         for key, value in _flat("", figures):
             parts = key.split(".")
             writer.writerow([scope, key, " / ".join(both(p) for p in parts), "" if value is None else value])
+    counted = {k: v for k, v in head.get("contacts", {}).items() if k not in ("basis", "days", "unreviewed_days")}
+    for key, value in _flat("contacts", counted):
+        writer.writerow([head["scope"], key, " / ".join(both(p) for p in key.split(".")), value])
     return out.getvalue()
 
 
@@ -66,7 +80,7 @@ def write_items_csv(path: Path, spool: Path | None) -> None:
         writer = csv.writer(out)
         writer.writerow([both(c) for c in ITEM_COLUMNS])
         for item in _items(spool):
-            writer.writerow([";".join(item[c]) if c == "breaches" else item[c] for c in ITEM_COLUMNS])
+            writer.writerow([";".join(item[c]) if c == "breaches" else item.get(c, "") for c in ITEM_COLUMNS])
 
 
 # ---- HTML -------------------------------------------------------------------------
@@ -83,6 +97,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;font-size:12px;background:#fff}
 th,td{border:1px solid #d9e2ec;padding:4px 8px;text-align:right}
 th{background:#f0f4f8}td:first-child,th:first-child{text-align:left}.note{font-size:12px;color:#52606d}
+.warn{font-size:13px;color:#ab091e;font-weight:bold}
 """
 
 
@@ -124,11 +139,16 @@ def render_html(head: dict[str, Any], spool: Path | None) -> str:
         _card("jobs", f["paid"]["jobs"]),
         _card("revenue", f"¥{f['paid']['revenue_cents'] / 100:,.2f}"),
         "</div>",
-        f"<h2>{_e(both('contacts'))}</h2><div class='grid'>",
-        f"<div class='panel'>{svg.bars(both('by_channel'), _labelled(f['contacts']['by_channel']))}</div>",
-        f"<div class='panel'>{svg.bars(both('by_kind'), _labelled(f['contacts']['by_kind']))}</div>",
+        *_duty_log(head.get("contacts")),
+        f"<h2>{_e(both('tickets'))}</h2><div class='grid'>",
+        f"<div class='panel'>{svg.bars(both('by_channel'), _labelled(f['tickets']['by_channel']))}</div>",
+        f"<div class='panel'>{svg.bars(both('by_kind'), _labelled(f['tickets']['by_kind']))}</div>",
         "</div>",
-        _contacts_table(f),
+        _tickets_table(f),
+        _table(
+            [both("by_category"), both("total")],
+            [[both(category), n] for category, n in f["by_category"].items()],
+        ),
         f"<h2>{_e(both('sla'))}</h2>",
         f"<div class='panel'>{svg.stacked(_sla_rows(f))}</div>",
         _table(
@@ -148,7 +168,15 @@ def render_html(head: dict[str, Any], spool: Path | None) -> str:
             [[both("total"), *f["callbacks"].values()]],
         ),
         _table(
-            [both("coordination"), both("opened"), both("still_open"), both("paid"), both("jobs"), both("revenue")],
+            [
+                both("coordination"),
+                both("opened"),
+                both("still_open"),
+                both("paid"),
+                both("jobs"),
+                both("revenue"),
+                both("free_jobs"),
+            ],
             [
                 [
                     both("total"),
@@ -157,6 +185,7 @@ def render_html(head: dict[str, Any], spool: Path | None) -> str:
                     "",
                     f["paid"]["jobs"],
                     f"{f['paid']['revenue_cents'] / 100:.2f}",
+                    f["paid"]["free_jobs"],
                 ]
             ],
         ),
@@ -189,7 +218,7 @@ def render_html(head: dict[str, Any], spool: Path | None) -> str:
         for n, item in enumerate(_items(spool)):
             if n >= HTML_ITEM_LIMIT:
                 break
-            rows.append([_cell(c, item[c], zone) for c in ITEM_COLUMNS[:-1]])
+            rows.append([_cell(c, item.get(c, ""), zone) for c in ITEM_COLUMNS[:-1]])
             rows[-1].append(", ".join(both(b) for b in item["breaches"]))
         parts.append(_table([both(c) for c in ITEM_COLUMNS], rows))
         if f["unfinished"] > HTML_ITEM_LIMIT:
@@ -223,14 +252,40 @@ def _sla_rows(f: dict[str, Any]) -> list[tuple[str, list[int]]]:
     ]
 
 
-def _contacts_table(f: dict[str, Any]) -> str:
-    kinds = sorted(f["contacts"]["by_kind"])
+def _tickets_table(f: dict[str, Any]) -> str:
+    kinds = sorted(f["tickets"]["by_kind"])
     rows = [
         [
             both(channel),
-            *[f["contacts"]["matrix"][channel].get(k, 0) for k in kinds],
-            f["contacts"]["by_channel"][channel],
+            *[f["tickets"]["matrix"][channel].get(k, 0) for k in kinds],
+            f["tickets"]["by_channel"][channel],
         ]
-        for channel in sorted(f["contacts"]["matrix"])
+        for channel in sorted(f["tickets"]["matrix"])
     ]
-    return _table([both("contacts"), *[both(k) for k in kinds], both("total")], rows)
+    return _table([both("tickets"), *[both(k) for k in kinds], both("total")], rows)
+
+
+def _duty_log(contacts: dict[str, Any] | None) -> list[str]:
+    """The duty log's contacts by channel and outcome, and every day the manager has not reviewed."""
+    if contacts is None:
+        return []
+    outcomes = list(contacts["by_outcome"])
+    rows = [
+        [both(channel), *[by_outcome[o] for o in outcomes], contacts["by_channel"][channel]]
+        for channel, by_outcome in contacts["matrix"].items()
+    ]
+    rows.append([both("total"), *[contacts["by_outcome"][o] for o in outcomes], contacts["total"]])
+    parts = [
+        f"<h2>{_e(both('contacts'))}</h2>",
+        _table([both("contacts"), *[both(o) for o in outcomes], both("total")], rows),
+        _table([both("by_shift"), both("total")], [[both(s), n] for s, n in contacts["by_shift"].items()]),
+    ]
+    missing = contacts["unreviewed_days"]
+    if missing:
+        days = ", ".join(f"{d['day']} ({d['property_id']})" for d in missing)
+        parts.append(f"<p class='warn'>{_e(both('unreviewed_days'))}: {_e(days)}</p>")
+    for day in contacts["days"]:
+        if day["reviewed"]:
+            who = f"{day['day']} · {day['reviewed_by']}: {day['note']}"
+            parts.append(f"<p class='note'>{_e(both('review'))} {_e(who)}</p>")
+    return parts
