@@ -480,10 +480,11 @@ class WarpClock:
         """Move time forward to `to` at once (never back: what happened stays in the past); `at_least_now`:
         to `to` or, if that has just passed, nowhere."""
         with self.changed:
-            if at_least_now:
-                to = max(to, self.now())
-            if to < self.now():
-                raise ValueError(f"the clock is at {self.now().isoformat()}; it never goes back to {to.isoformat()}")
+            now = self.now()  # once: the warped clock moves on between two readings
+            if at_least_now and to <= now:
+                return now
+            if to < now:
+                raise ValueError(f"the clock is at {now.isoformat()}; it never goes back to {to.isoformat()}")
             self._base, self._base_ts = to.astimezone(UTC), time.time()
             self._write()
             self.changed.notify_all()

@@ -230,11 +230,19 @@ def test_a_suggestions_outcome_is_told_to_the_resident(
     # When the desk decides it, with the reason
     desk.act("desk", suggestion, "answer", answer=answer, outcome=outcome)
 
-    # Then it is closed within the desk's reply time and the resident reads the outcome in their language
-    closed = desk.wait_for_status(suggestion, "closed", user=resident)
+    # Then it is decided within the desk's reply time and the resident reads the outcome in their language;
+    # a declined one is closed, an adopted one stays open until it is carried out
+    decided = desk.wait_for_status(suggestion, "adopted" if outcome == "adopted" else "closed", user=resident)
     received = "16:30" if outcome == "adopted" else "17:00"
-    assert desk.targets(closed) == {"desk_reply": f"due 2026-12-02 {received}, met 2026-12-01 {received}"}
+    assert desk.targets(decided) == {"desk_reply": f"due 2026-12-02 {received}, met 2026-12-01 {received}"}
     assert desk.sms(n) == {resident: [told.format(n=n)]}
+    if outcome != "adopted":
+        return
+
+    # When the parcel lockers are in, the desk records it done: it closes and the resident is told
+    desk.act("desk", suggestion, "answer", answer="快递柜已在2号楼门口安装启用", outcome="done")
+    desk.wait_for_status(suggestion, "closed", user=resident)
+    assert desk.sms(n) == {resident: [told.format(n=n), f"您的建议（{n}）已落实：快递柜已在2号楼门口安装启用"]}
 
 
 def test_an_escalated_inquiry_stays_open_with_the_manager_until_the_manager_answers(desk: Harness) -> None:

@@ -51,7 +51,7 @@ def _meeting_list(desk: Harness, name: str) -> dict[str, list[str]]:
         "超时项 breaches",
         "协调单 coordination",
     ]
-    return {row[1]: [*row[:6], local_time(row[6]) or "", *row[7:]] for row in rows[1:]}
+    return {row[1]: [*row[:6], local_time(row[6] or None) or "", *row[7:]] for row in rows[1:]}
 
 
 def _report_page(desk: Harness, kind: str, period: str) -> str:
@@ -145,7 +145,7 @@ def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and
         "butler": [report_progress, report_progress],
         "resident": [missed],
         "dispatcher": [missed],
-        "desk": [missed],
+        "control-room": [missed],  # 21:00: the desk has handed over to the control room for the night
     }
     tonight = _meeting_list(desk, "2026-12-31.csv")
     assert tonight[a] == [
@@ -169,7 +169,7 @@ def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and
     for report in (daily, monthly):
         figures = report["figures"]
         assert (figures["received"], figures["finished"], figures["unfinished"]) == (2, 1, 1)
-        assert figures["contacts"] == {
+        assert figures["tickets"] == {
             "by_channel": {"app": 2},
             "by_kind": {"repair": 2},
             "matrix": {"app": {"repair": 2}},
@@ -183,7 +183,7 @@ def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and
             "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1},
         }
         assert figures["coordination"] == {"opened": 1, "still_open": 1}
-        assert figures["paid"] == {"jobs": 0, "revenue_cents": 0}
+        assert figures["paid"] == {"jobs": 0, "revenue_cents": 0, "free_jobs": 2}
         sla = figures["sla"]
         assert sla["on_site"] == {
             "met_on_time": 2,
@@ -218,6 +218,8 @@ def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and
     month = _report_page(desk, "monthly", "2026-12")
     row = (
         f"<tr><td>{a}</td><td>报修 Repair</td><td>coordination</td><td>工程部 Engineering</td>"
-        f"<td>{TECHNICIAN}</td><td>21.0</td><td>2026-12-31 21:00</td><td>当日完成 Same day</td></tr>"
+        f"<td>{TECHNICIAN}</td><td>周强</td>"
+        "<td>未能当日完成，协调单未写明原因 / not finished the same day; the sheet states no reason</td>"
+        "<td>21.0</td><td>2026-12-31 21:00</td><td>当日完成 Same day</td></tr>"
     )
     assert row in month

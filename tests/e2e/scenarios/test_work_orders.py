@@ -226,7 +226,7 @@ def test_an_order_not_finished_the_same_day_becomes_a_coordination_sheet_followe
     assert desk.sms(n) == {
         "technician": [f"新工单{n}已派给您，请尽快接单。", missed],
         "dispatcher": [missed],
-        "desk": [missed],
+        "control-room": [missed],  # 21:00: the desk has handed over to the control room
         "butler": [report, report],  # 14:00 and 18:00
         "resident": [missed],  # told that the order is followed up as a coordination sheet
     }
@@ -260,7 +260,7 @@ def test_an_order_not_finished_the_same_day_becomes_a_coordination_sheet_followe
     assert desk.sms(n) == {
         "technician": [f"新工单{n}已派给您，请尽快接单。", missed],
         "dispatcher": [missed],
-        "desk": [missed],
+        "control-room": [missed],  # 21:00: the desk has handed over to the control room
         "butler": [report] * 7,
         "resident": [missed, f"工单{n}已完工，请验收签字。"],
     }

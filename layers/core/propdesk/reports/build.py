@@ -25,6 +25,8 @@ from propdesk.reports.periods import Period, ReportKind
 from propdesk.sweep.rules import meeting_row
 
 NO_SHEET = "未转协调单 / no coordination sheet"
+# A sheet the day's close opened (the workflow or the sweep) before anyone wrote down why.
+NO_REASON = "未能当日完成，协调单未写明原因 / not finished the same day; the sheet states no reason"
 
 
 @dataclass
@@ -105,7 +107,9 @@ class ReportBuilder:
                     row = meeting_row(ticket, as_of)
                     row["property_id"] = prop.id
                     # The analysis of an unfinished item: why (its coordination sheet's reason) and whose it is.
-                    row["cause"] = ticket.coordination_reason or NO_SHEET
+                    row["cause"] = ticket.coordination_reason or (
+                        NO_SHEET if ticket.coordination_opened_at is None else NO_REASON
+                    )
                     row["owner"] = names.get(row["responsible"], row["responsible"])
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
         finally:
