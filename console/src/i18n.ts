@@ -110,6 +110,16 @@ const zh = {
   paidJobs: "有偿工单",
   revenue: "有偿收入",
   allFigures: "全部数据",
+  recordAs: "登记为",
+  asTicket: "工单",
+  asContact: "值班记录（不开单）",
+  outcome: "处理结果",
+  answerGiven: "当场答复内容",
+  transferredTo: "转交部门",
+  aboutTicket: "相关工单",
+  dutyLog: "今日值班记录",
+  time: "时间",
+  takenBy: "登记人",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -223,6 +233,16 @@ const en: Words = {
   paidJobs: "Paid jobs",
   revenue: "Paid revenue",
   allFigures: "All figures",
+  recordAs: "Record as",
+  asTicket: "A ticket",
+  asContact: "A duty-log contact (no ticket)",
+  outcome: "Outcome",
+  answerGiven: "Answer given at once",
+  transferredTo: "Transferred to",
+  aboutTicket: "About the ticket",
+  dutyLog: "Today's duty log",
+  time: "Time",
+  takenBy: "Taken by",
 };
 
 const labels: Record<Language, Record<string, string>> = {
@@ -246,6 +266,7 @@ const labels: Record<Language, Record<string, string>> = {
     sign_off: "签收", refuse: "拒绝签收", record_callback: "记录回访", answer: "答复", escalate: "上报经理",
     reinspect: "复验", coordinate: "转协调单", close: "完结", void: "作废", urge: "催办", reopen: "重新打开",
     mark_invalid: "判为无效", comment: "备注", identify: "确认身份",
+    answered: "当场答复", ticket_created: "已开单", ticket_linked: "已有工单", transferred: "转交",
     resident: "住户", desk_agent: "客服", callcentre_agent: "400 客服", butler: "管家", dispatcher: "调度",
     technician: "技工", warranty_engineer: "维保工程师", contractor: "施工单位", manager: "经理",
   },
@@ -273,6 +294,8 @@ const labels: Record<Language, Record<string, string>> = {
     escalate: "Escalate", reinspect: "Re-inspect", coordinate: "Coordination sheet", close: "Close",
     void: "Void", urge: "Urge", reopen: "Reopen", mark_invalid: "Mark invalid", comment: "Comment",
     identify: "Identify",
+    answered: "Answered at once", ticket_created: "Ticket opened", ticket_linked: "About an open ticket",
+    transferred: "Transferred",
     resident: "Resident", desk_agent: "Desk agent", callcentre_agent: "Call centre", butler: "Butler",
     dispatcher: "Dispatcher", technician: "Technician", warranty_engineer: "Warranty engineer",
     contractor: "Contractor", manager: "Manager",

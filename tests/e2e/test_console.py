@@ -175,6 +175,25 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     playwright.expect(row).to_contain_text(due)
     playwright.expect(row).to_contain_text("已派工")
     desk.check("desk-queue")
+    # When 王芳 calls again to ask about renting a parking space, answered at once without a ticket
+    desk.tab("来电/来访登记")
+    desk.page.get_by_label("查找住户（房号、姓名或电话）").fill("王芳")
+    desk.button("1-0101 · 王芳").click()
+    desk.page.get_by_label("登记为").select_option(label="值班记录（不开单）")
+    desk.page.get_by_label("处理结果").select_option(label="当场答复")
+    desk.page.get_by_label("内容", exact=True).fill("咨询地下车位月租")
+    desk.page.get_by_label("当场答复内容").fill("月租300元，带行驶证到前台办理")
+    desk.button("提交").click()
+    desk.notice("今日值班记录: 已登记")
+    # Then today's duty log shows the call beside the contact her repair report opened
+    desk.tab("今日值班记录")
+    log = desk.page.locator("table.duty")
+    answered = log.locator("tr", has_text="咨询地下车位月租")
+    playwright.expect(answered).to_contain_text("来电")
+    playwright.expect(answered).to_contain_text("王芳")
+    playwright.expect(answered).to_contain_text("当场答复: 月租300元，带行驶证到前台办理")
+    playwright.expect(log.locator("tr", has_text="厨房地漏堵塞")).to_contain_text(f"已开单: {number}")
+    desk.check("desk-duty-log")
 
     # When the technician, on the phone, accepts, arrives, starts and completes with a photo and a signature
     tech = Screen(browser, url, "technician", PHONE)
