@@ -120,6 +120,11 @@ const zh = {
   dutyLog: "今日值班记录",
   time: "时间",
   takenBy: "登记人",
+  knowledge: "答客问",
+  searchKnowledge: "查找答客问（关键词）",
+  cite: "引用此答复",
+  cited: "引用的答复",
+  search: "查找",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -243,6 +248,11 @@ const en: Words = {
   dutyLog: "Today's duty log",
   time: "Time",
   takenBy: "Taken by",
+  knowledge: "Knowledge base",
+  searchKnowledge: "Search the knowledge base (words)",
+  cite: "Cite this answer",
+  cited: "Cited answer",
+  search: "Search",
 };
 
 const labels: Record<Language, Record<string, string>> = {

@@ -194,6 +194,29 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     playwright.expect(answered).to_contain_text("当场答复: 月租300元，带行驶证到前台办理")
     playwright.expect(log.locator("tr", has_text="厨房地漏堵塞")).to_contain_text(f"已开单: {number}")
     desk.check("desk-duty-log")
+    # When Alex Morgan, who reads English, asks at the desk whether a parking space can be rented by the month
+    desk.tab("来电/来访登记")
+    desk.page.get_by_label("查找住户（房号、姓名或电话）").fill("Alex")
+    desk.button("2-0802 · Alex Morgan").click()
+    desk.page.get_by_label("接待方式").select_option(label="来访")
+    desk.page.get_by_label("类别").select_option(label="咨询")
+    desk.page.get_by_label("内容", exact=True).fill("地下车位能月租吗")
+    desk.button("提交").click()
+    desk.notice("已登记")
+    inquiry = desk.card(desk.page.locator("article").get_attribute("aria-label") or "")
+    # And the desk agent answers by citing the knowledge base's entry found by the words 车位 月租
+    desk.button("答复", inquiry).click()
+    form = inquiry.locator("form")
+    form.get_by_label("查找答客问（关键词）").fill("车位 月租")
+    desk.button("查找", form).click()
+    desk.button("引用此答复: 地下车位可以月租吗？", form).click()
+    desk.check("desk-answer-from-knowledge")
+    desk.button("答复", form).click()
+    # Then the inquiry is closed with the book's answer in Alex's language
+    playwright.expect(inquiry.locator(".badge.status")).to_have_text("已完结")
+    playwright.expect(inquiry).to_contain_text(
+        "Yes: CNY 300 a month. Bring your vehicle licence and proof of residence to the desk."
+    )
 
     # When the technician, on the phone, accepts, arrives, starts and completes with a photo and a signature
     tech = Screen(browser, url, "technician", PHONE)
