@@ -125,6 +125,11 @@ const zh = {
   cite: "引用此答复",
   cited: "引用的答复",
   search: "查找",
+  zones: "责任区域",
+  zoneName: "区域名称",
+  zonePerson: "负责人（管家/客服）",
+  zonePick: "选择区域",
+  newZone: "新建区域",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -253,6 +258,11 @@ const en: Words = {
   cite: "Cite this answer",
   cited: "Cited answer",
   search: "Search",
+  zones: "Zones",
+  zoneName: "Zone name",
+  zonePerson: "Person (butler or desk agent)",
+  zonePick: "Pick a zone",
+  newZone: "New zone",
 };
 
 const labels: Record<Language, Record<string, string>> = {

@@ -301,6 +301,15 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     moving_in.get_by_label("电话").fill("139 0000 1234")
     manager.button("保存", moving_in).click()
     playwright.expect(manager.page.locator("tr", has_text="张伟")).to_contain_text("+8613900001234")
+    # And gives building 2 to a butler of its own: 赵磊's zone keeps building 1 only
+    zones = manager.page.get_by_role("form", name="责任区域")
+    zones.get_by_label("选择区域").select_option(label="1-2号楼 管家片区")
+    zones.get_by_label("区域名称").fill("1号楼 管家片区")
+    zones.get_by_label("2号楼 Building 2").uncheck()
+    manager.button("保存", zones).click()
+    butler = manager.page.locator("table.zones tr", has_text="1号楼 管家片区")
+    playwright.expect(butler).to_contain_text("赵磊 · 管家")
+    playwright.expect(butler.locator("td").nth(2)).to_have_text("1号楼 Building 1")
     manager.check("manager-directory")
     manager.close()
 
