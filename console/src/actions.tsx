@@ -3,6 +3,7 @@ import { act, ApiError, type Ticket, upload } from "./api";
 import { useDesk } from "./context";
 import { cents, fromLocalInput } from "./format";
 import { label, t } from "./i18n";
+import { inLanguage, type KnowledgeEntry, KnowledgeSearch } from "./screens/knowledge";
 import { SignaturePad } from "./signature";
 import { Field } from "./ui";
 
@@ -106,6 +107,7 @@ function ActionForm({
   const [materials, setMaterials] = useState<Material[]>([{ name: "", quantity: "1", price: "" }]);
   const [photos, setPhotos] = useState<File[]>([]);
   const [signature, setSignature] = useState<Blob | null>(null);
+  const [entry, setEntry] = useState<KnowledgeEntry | null>(null);
   const field = desk.staff.filter((s) => ["technician", "contractor", "dispatcher"].includes(s.role));
   const contractors = desk.staff.filter((s) => s.role === "contractor");
   const note = text.trim() || null;
@@ -140,6 +142,8 @@ function ActionForm({
         case "record_callback":
           return { satisfaction: score, notes: note };
         case "answer":
+          // A cited entry goes to the resident in their own language, so no text of ours goes with it.
+          return entry ? { entry_id: entry.id } : { answer: text.trim() };
         case "escalate":
           return { answer: text.trim() };
         case "coordinate":
@@ -288,7 +292,21 @@ function ActionForm({
       )}
       {action === "sign_off" && stars(t("rating"))}
       {action === "record_callback" && stars(t("satisfaction"))}
-      {(action === "answer" || action === "escalate") && textField(t("answer"), true)}
+      {action === "answer" && (
+        <>
+          <KnowledgeSearch cited={entry?.id} onCite={(picked) => (setEntry(picked), setText(""))} />
+          {entry && (
+            <p class="picked">
+              {t("cited")}: {inLanguage(entry.question)}
+              <button type="button" class="secondary small" onClick={() => setEntry(null)}>
+                {t("cancel")}
+              </button>
+            </p>
+          )}
+        </>
+      )}
+      {action === "answer" && !entry && textField(t("answer"), true)}
+      {action === "escalate" && textField(t("answer"), true)}
       {REASONED.has(action) && textField(t("reason"), true)}
       {!REASONED.has(action) && action !== "answer" && action !== "escalate" && textField(t("note"))}
       <div class="form-buttons">

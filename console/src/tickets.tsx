@@ -108,6 +108,12 @@ export function TicketCard({ ticket, onChange }: { ticket: Ticket; onChange: (ti
             <dd>{when(ticket.appointment_at, timezone)}</dd>
           </>
         )}
+        {ticket.answer && (
+          <>
+            <dt>{t("answer")}</dt>
+            <dd class="text">{ticket.answer}</dd>
+          </>
+        )}
         {ticket.quote_cents !== null && (
           <>
             <dt>{t("quote")}</dt>

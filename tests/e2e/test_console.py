@@ -175,6 +175,48 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     playwright.expect(row).to_contain_text(due)
     playwright.expect(row).to_contain_text("已派工")
     desk.check("desk-queue")
+    # When 王芳 calls again to ask about renting a parking space, answered at once without a ticket
+    desk.tab("来电/来访登记")
+    desk.page.get_by_label("查找住户（房号、姓名或电话）").fill("王芳")
+    desk.button("1-0101 · 王芳").click()
+    desk.page.get_by_label("登记为").select_option(label="值班记录（不开单）")
+    desk.page.get_by_label("处理结果").select_option(label="当场答复")
+    desk.page.get_by_label("内容", exact=True).fill("咨询地下车位月租")
+    desk.page.get_by_label("当场答复内容").fill("月租300元，带行驶证到前台办理")
+    desk.button("提交").click()
+    desk.notice("今日值班记录: 已登记")
+    # Then today's duty log shows the call beside the contact her repair report opened
+    desk.tab("今日值班记录")
+    log = desk.page.locator("table.duty")
+    answered = log.locator("tr", has_text="咨询地下车位月租")
+    playwright.expect(answered).to_contain_text("来电")
+    playwright.expect(answered).to_contain_text("王芳")
+    playwright.expect(answered).to_contain_text("当场答复: 月租300元，带行驶证到前台办理")
+    playwright.expect(log.locator("tr", has_text="厨房地漏堵塞")).to_contain_text(f"已开单: {number}")
+    desk.check("desk-duty-log")
+    # When Alex Morgan, who reads English, asks at the desk whether a parking space can be rented by the month
+    desk.tab("来电/来访登记")
+    desk.page.get_by_label("查找住户（房号、姓名或电话）").fill("Alex")
+    desk.button("2-0802 · Alex Morgan").click()
+    desk.page.get_by_label("接待方式").select_option(label="来访")
+    desk.page.get_by_label("类别").select_option(label="咨询")
+    desk.page.get_by_label("内容", exact=True).fill("地下车位能月租吗")
+    desk.button("提交").click()
+    desk.notice("已登记")
+    inquiry = desk.card(desk.page.locator("article").get_attribute("aria-label") or "")
+    # And the desk agent answers by citing the knowledge base's entry found by the words 车位 月租
+    desk.button("答复", inquiry).click()
+    form = inquiry.locator("form")
+    form.get_by_label("查找答客问（关键词）").fill("车位 月租")
+    desk.button("查找", form).click()
+    desk.button("引用此答复: 地下车位可以月租吗？", form).click()
+    desk.check("desk-answer-from-knowledge")
+    desk.button("答复", form).click()
+    # Then the inquiry is closed with the book's answer in Alex's language
+    playwright.expect(inquiry.locator(".badge.status")).to_have_text("已完结")
+    playwright.expect(inquiry).to_contain_text(
+        "Yes: CNY 300 a month. Bring your vehicle licence and proof of residence to the desk."
+    )
 
     # When the technician, on the phone, accepts, arrives, starts and completes with a photo and a signature
     tech = Screen(browser, url, "technician", PHONE)
@@ -259,6 +301,15 @@ def test_a_repair_goes_from_the_phone_call_to_the_managers_board(stack: dict[str
     moving_in.get_by_label("电话").fill("139 0000 1234")
     manager.button("保存", moving_in).click()
     playwright.expect(manager.page.locator("tr", has_text="张伟")).to_contain_text("+8613900001234")
+    # And gives building 2 to a butler of its own: 赵磊's zone keeps building 1 only
+    zones = manager.page.get_by_role("form", name="责任区域")
+    zones.get_by_label("选择区域").select_option(label="1-2号楼 管家片区")
+    zones.get_by_label("区域名称").fill("1号楼 管家片区")
+    zones.get_by_label("2号楼 Building 2").uncheck()
+    manager.button("保存", zones).click()
+    butler = manager.page.locator("table.zones tr", has_text="1号楼 管家片区")
+    playwright.expect(butler).to_contain_text("赵磊 · 管家")
+    playwright.expect(butler.locator("td").nth(2)).to_have_text("1号楼 Building 1")
     manager.check("manager-directory")
     manager.close()
 

@@ -1,4 +1,6 @@
 import type { FunctionComponent } from "preact";
+import { DutyToday } from "./duty";
+import { KnowledgeBook } from "./knowledge";
 
 /**
  * The desk's books that are not tickets (duty log, knowledge base, zones, household plans, registers): each one's
@@ -11,4 +13,11 @@ export interface BookScreen {
   Screen: FunctionComponent;
 }
 
-export const BOOK_SCREENS: readonly BookScreen[] = [];
+// The desk keeps the duty log; the control room writes to it at night and the manager reviews it.
+const DUTY_KEEPERS = ["desk_agent", "callcentre_agent", "control_room", "manager"] as const;
+const BOOK_READERS = ["desk_agent", "callcentre_agent", "manager", "butler", "dispatcher"] as const;
+
+export const BOOK_SCREENS: readonly BookScreen[] = [
+  { key: "duty", title: { "zh-CN": "今日值班记录", en: "Today's duty log" }, roles: DUTY_KEEPERS, Screen: DutyToday },
+  { key: "knowledge", title: { "zh-CN": "答客问", en: "Knowledge base" }, roles: BOOK_READERS, Screen: KnowledgeBook },
+];

@@ -6,6 +6,7 @@ import { label, t } from "../i18n";
 import { FINAL } from "../sla";
 import { TicketCard, TicketTable } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
+import { CONTACT_OUTCOMES, type ContactOutcome } from "./duty";
 import { BookTabs, bookTabs } from "./shared";
 
 type Tab = "queue" | "record" | "callbacks" | "coordination" | "morning" | string;
@@ -182,10 +183,14 @@ function MorningList() {
   );
 }
 
+const DEPARTMENTS = ["engineering", "cleaning", "greening", "security", "customer_service"] as const;
+type Department = (typeof DEPARTMENTS)[number];
+
 const STAFF_KINDS = ["repair", "warranty", "complaint", "inquiry", "suggestion", "household_service", "quick_task"] as const;
 type StaffKind = (typeof STAFF_KINDS)[number];
 
-/** A call or visit recorded for a resident found by unit, name or phone; the new ticket opens for classifying. */
+/** A call or visit recorded for a resident found by unit, name or phone: as a ticket, which then opens for
+ * classifying, or as a duty-log contact (answered at once, transferred, or about an open ticket). */
 function RecordReport() {
   const desk = useDesk();
   const propertyId = desk.property?.id ?? "";
@@ -203,8 +208,22 @@ function RecordReport() {
   const [area, setArea] = useState<"in_unit" | "public">("in_unit");
   const [description, setDescription] = useState("");
   const [preferred, setPreferred] = useState("");
+  const [recordAs, setRecordAs] = useState<"ticket" | "contact">("ticket");
+  const [outcome, setOutcome] = useState<ContactOutcome>("answered");
+  const [reply, setReply] = useState("");
+  const [transferredTo, setTransferredTo] = useState<Department>("engineering");
+  const [aboutTicket, setAboutTicket] = useState("");
   const [created, setCreated] = useState<Ticket | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The resident's open tickets, which a contact "about an open ticket" names.
+  const [openTickets] = useLoad(
+    async () =>
+      recordAs === "contact" && outcome === "ticket_linked"
+        ? (await allTickets(desk.api)).filter((x) => !FINAL.has(x.status))
+        : [],
+    [desk.api, recordAs, outcome],
+  );
+  const theirs = (openTickets ?? []).filter((x) => !resident || x.resident_id === resident.id);
   const unitOf = (r: Resident): Unit | undefined => people?.units.find((u) => u.id === r.unit_id);
   const unitLabel = (r: Resident) => {
     const unit = unitOf(r);
@@ -222,6 +241,26 @@ function RecordReport() {
     event.preventDefault();
     setError(null);
     try {
+      if (recordAs === "contact") {
+        await must(
+          desk.api.POST("/properties/{property_id}/duty/contacts", {
+            params: { path: { property_id: propertyId }, header: { "idempotency-key": idempotencyKey() } },
+            body: {
+              channel,
+              request: description.trim(),
+              outcome,
+              resident_id: resident?.id ?? null,
+              answer: outcome === "answered" ? reply.trim() : null,
+              transferred_to: outcome === "transferred" ? transferredTo : null,
+              ticket_id: outcome === "ticket_linked" ? aboutTicket : null,
+            },
+          }),
+        );
+        desk.notify(`${t("dutyLog")}: ${t("recorded")}`);
+        setDescription("");
+        setReply("");
+        return;
+      }
       const ticket = await must(
         desk.api.POST("/properties/{property_id}/tickets", {
           params: { path: { property_id: propertyId }, header: { "idempotency-key": idempotencyKey() } },
@@ -273,27 +312,77 @@ function RecordReport() {
             <option value="visit">{label("visit")}</option>
           </select>
         </Field>
-        <Field label={t("kind")}>
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as StaffKind)}>
-            {STAFF_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {label(k)}
-              </option>
-            ))}
+        <Field label={t("recordAs")}>
+          <select value={recordAs} onChange={(e) => setRecordAs(e.currentTarget.value as "ticket" | "contact")}>
+            <option value="ticket">{t("asTicket")}</option>
+            <option value="contact">{t("asContact")}</option>
           </select>
         </Field>
-        <Field label={t("area")}>
-          <select value={area} onChange={(e) => setArea(e.currentTarget.value as "in_unit" | "public")}>
-            <option value="in_unit">{t("inUnit")}</option>
-            <option value="public">{t("publicArea")}</option>
-          </select>
-        </Field>
+        {recordAs === "ticket" ? (
+          <>
+            <Field label={t("kind")}>
+              <select value={kind} onChange={(e) => setKind(e.currentTarget.value as StaffKind)}>
+                {STAFF_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {label(k)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t("area")}>
+              <select value={area} onChange={(e) => setArea(e.currentTarget.value as "in_unit" | "public")}>
+                <option value="in_unit">{t("inUnit")}</option>
+                <option value="public">{t("publicArea")}</option>
+              </select>
+            </Field>
+          </>
+        ) : (
+          <Field label={t("outcome")}>
+            <select value={outcome} onChange={(e) => setOutcome(e.currentTarget.value as ContactOutcome)}>
+              {CONTACT_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {label(o)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         <Field label={t("description")}>
           <textarea rows={3} required value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </Field>
-        <Field label={`${t("preferredTime")} (${desk.timezone})`}>
-          <input type="datetime-local" value={preferred} onInput={(e) => setPreferred(e.currentTarget.value)} />
-        </Field>
+        {recordAs === "ticket" && (
+          <Field label={`${t("preferredTime")} (${desk.timezone})`}>
+            <input type="datetime-local" value={preferred} onInput={(e) => setPreferred(e.currentTarget.value)} />
+          </Field>
+        )}
+        {recordAs === "contact" && outcome === "answered" && (
+          <Field label={t("answerGiven")}>
+            <textarea rows={2} required value={reply} onInput={(e) => setReply(e.currentTarget.value)} />
+          </Field>
+        )}
+        {recordAs === "contact" && outcome === "transferred" && (
+          <Field label={t("transferredTo")}>
+            <select value={transferredTo} onChange={(e) => setTransferredTo(e.currentTarget.value as Department)}>
+              {DEPARTMENTS.map((d) => (
+                <option key={d} value={d}>
+                  {label(d)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {recordAs === "contact" && outcome === "ticket_linked" && (
+          <Field label={t("aboutTicket")}>
+            <select required value={aboutTicket} onChange={(e) => setAboutTicket(e.currentTarget.value)}>
+              <option value="">—</option>
+              {theirs.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.number} · {x.title ?? x.description}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         <button type="submit">{t("submit")}</button>
         {error && (
           <p class="error" role="alert">

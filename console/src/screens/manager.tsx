@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { allTickets, must, type Property, type Ticket } from "../api";
+import { allTickets, type Building, must, type Property, type Schemas, type Staff, type Ticket } from "../api";
 import { useDesk } from "../context";
 import { localDate, startOfLocalDay, yuan } from "../format";
 import { label, t, targetLabel } from "../i18n";
@@ -9,6 +9,7 @@ import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
 import { BookTabs, bookTabs } from "./shared";
 
+type Zone = Schemas["Zone"];
 type Tab = "escalations" | "board" | "reports" | "directory" | "desk" | string;
 
 /** The manager: escalations to decide, the SLA board, the reports, the directory and the property's settings. */
@@ -291,13 +292,14 @@ function Directory() {
   const propertyId = desk.property?.id ?? "";
   const path = { params: { path: { property_id: propertyId } } };
   const [records, reload, error] = useLoad(async () => {
-    const [buildings, units, residents, staff] = await Promise.all([
+    const [buildings, units, residents, staff, zones] = await Promise.all([
       must(desk.api.GET("/properties/{property_id}/buildings", path)),
       must(desk.api.GET("/properties/{property_id}/units", path)),
       must(desk.api.GET("/properties/{property_id}/residents", path)),
       must(desk.api.GET("/properties/{property_id}/staff", path)),
+      must(desk.api.GET("/properties/{property_id}/zones", path)),
     ]);
-    return { buildings, units, residents, staff };
+    return { buildings, units, residents, staff, zones };
   }, [desk.api, propertyId]);
   if (!records) return <Loading error={error} />;
   return (
@@ -314,6 +316,7 @@ function Directory() {
           </li>
         ))}
       </ul>
+      <Zones zones={records.zones} buildings={records.buildings} staff={records.staff} onSaved={reload} />
       <h3>{t("residents")}</h3>
       <AddResident units={records.units} onAdded={reload} />
       <table>
@@ -355,6 +358,127 @@ function Directory() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+// A zone belongs to a butler (their buildings' notices) or a desk agent (their responsibility zone).
+const ZONE_KEEPERS = new Set(["butler", "desk_agent"]);
+
+/** The zones (责任区域): whose buildings they are; the manager picks one (or a new one) and changes it. */
+function Zones({
+  zones,
+  buildings,
+  staff,
+  onSaved,
+}: {
+  zones: Zone[];
+  buildings: Building[];
+  staff: Staff[];
+  onSaved: () => void;
+}) {
+  const desk = useDesk();
+  const keepers = staff.filter((s) => ZONE_KEEPERS.has(s.role));
+  const [zoneId, setZoneId] = useState(zones[0]?.id ?? "");
+  const editing = zones.find((z) => z.id === zoneId);
+  const [name, setName] = useState(editing?.name ?? "");
+  const [keeper, setKeeper] = useState(editing?.staff_id ?? keepers[0]?.id ?? "");
+  const [covered, setCovered] = useState<string[]>(editing?.building_ids ?? []);
+  const [error, setError] = useState<string | null>(null);
+  const pick = (id: string) => {
+    const zone = zones.find((z) => z.id === id);
+    setZoneId(id);
+    setName(zone?.name ?? "");
+    setKeeper(zone?.staff_id ?? keepers[0]?.id ?? "");
+    setCovered(zone?.building_ids ?? []);
+    setError(null);
+  };
+  const buildingName = (id: string) => buildings.find((b) => b.id === id)?.name ?? id;
+  const personName = (id: string) => staff.find((s) => s.id === id)?.name ?? id;
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await must(
+        desk.api.PUT("/properties/{property_id}/zones/{zone_id}", {
+          params: { path: { property_id: desk.property?.id ?? "", zone_id: zoneId || newId("zone") } },
+          body: { name: name.trim(), staff_id: keeper, building_ids: covered },
+        }),
+      );
+      desk.notify(`${t("zones")}: ${t("saved")}`);
+      onSaved();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <>
+      <h3>{t("zones")}</h3>
+      <table class="zones">
+        <thead>
+          <tr>
+            <th scope="col">{t("zoneName")}</th>
+            <th scope="col">{t("owner")}</th>
+            <th scope="col">{t("buildings")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {zones.map((z) => (
+            <tr key={z.id}>
+              <td>{z.name}</td>
+              <td>
+                {personName(z.staff_id)} · {label(z.role)}
+              </td>
+              <td>{z.building_ids.map(buildingName).join(", ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form class="row" onSubmit={save} aria-label={t("zones")}>
+        <Field label={t("zonePick")}>
+          <select value={zoneId} onChange={(e) => pick(e.currentTarget.value)}>
+            {zones.map((z) => (
+              <option key={z.id} value={z.id}>
+                {z.name}
+              </option>
+            ))}
+            <option value="">{t("newZone")}</option>
+          </select>
+        </Field>
+        <Field label={t("zoneName")}>
+          <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label={t("zonePerson")}>
+          <select required value={keeper} onChange={(e) => setKeeper(e.currentTarget.value)}>
+            {keepers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} · {label(s.role)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <fieldset class="checks">
+          <legend>{t("buildings")}</legend>
+          {buildings.map((b) => (
+            <label key={b.id} class="check">
+              <input
+                type="checkbox"
+                checked={covered.includes(b.id)}
+                onChange={(e) =>
+                  setCovered(e.currentTarget.checked ? [...covered, b.id] : covered.filter((id) => id !== b.id))
+                }
+              />{" "}
+              {b.name}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit">{t("save")}</button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </>
   );
 }
 
