@@ -12,6 +12,8 @@ PY := $(VENV)/bin/python
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 PYTEST_ARGS ?=
+# Three workers on two cores: the local-stack scenarios spend much of their time waiting for the stack to settle.
+TEST_WORKERS ?= 3
 LINT_EXTRA ?=  # mk/*.mk fragments add their own checks (e.g. asl)
 
 .PHONY: help setup lint format typecheck templates test test-unit test-integration build build-check deploy clean
@@ -62,7 +64,7 @@ test-integration: setup  ## handlers in-process on moto, real state machines
 	$(PY) -m pytest tests/integration -q $(PYTEST_ARGS)
 
 test: lint  ## everything CI checks: lint, types, templates, all tests with coverage
-	$(PY) -m pytest -q -n 2 --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
 
 build-check: setup  ## sam build, then import and invoke every built handler in a bare python3.13 as Lambda would
 	$(PY) -m pytest tests/build -q -p no:xdist --no-cov $(PYTEST_ARGS)
