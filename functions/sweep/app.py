@@ -64,7 +64,7 @@ def runner() -> SweepRunner:
         _publish,
         restarter(store, cache_.property),
         cfg.page_size,
-        partial(morning_mail, RegisterStore(cfg.books_table)) if cfg.books_table else None,
+        partial(morning_mail, RegisterStore(cfg.books_table)),
     )
 
 

@@ -41,6 +41,7 @@ from propdesk.notify.sender import SmsSender
 from propdesk.numbering import local_day
 
 E = TypeVar("E", bound=Entry)
+C = TypeVar("C", PassCard, Subscription)  # the entries a cancellation ends
 log = logging.getLogger(__name__)
 
 # 管理处: the office keeps the registers; the desk and the manager work in the same office.
@@ -210,6 +211,22 @@ class RegisterService:
     def _step(caller: Principal, action: str, note: str | None = None) -> Step:
         return Step(at=clock.now(), by=caller.user_id, role=caller.role, action=action, note=note)
 
+    def _cancel(self, caller: Principal, entry: C, version: int, reason: str, what: str) -> C:
+        """A pass card or subscription cancelled with its reason, once; the trail keeps who did it."""
+        if entry.status == "cancelled":
+            raise Conflict(f"{what} is already cancelled")
+        changed = entry.model_copy(
+            update={
+                "status": "cancelled",
+                "cancelled_at": clock.now(),
+                "cancel_reason": reason,
+                "trail": [*entry.trail, self._step(caller, "cancel", reason)],
+            }
+        )
+        saved = self.store.update(changed, version)
+        assert isinstance(saved, type(entry))
+        return saved
+
     def _signature(self, entry: Entry, key: str) -> str:
         """The key of a signature image uploaded for this very entry, or a 400 naming signature_key."""
         if not key.startswith(self.signature_prefix(entry.property_id, entry.register, entry.id)):
@@ -291,17 +308,7 @@ class RegisterService:
         """A lost card is cancelled: the gate stops honouring it; it still counts towards the free three."""
         self._allow(caller, property_id, *OFFICE)
         card, version = self._read(caller, property_id, PassCard, card_id)
-        if card.status == "cancelled":
-            raise Conflict(f"pass card {card_id} is already cancelled")
-        changed = card.model_copy(
-            update={
-                "status": "cancelled",
-                "cancelled_at": clock.now(),
-                "cancel_reason": request.reason,
-                "trail": [*card.trail, self._step(caller, "cancel", request.reason)],
-            }
-        )
-        return self.store.update(changed, version)  # type: ignore[return-value]
+        return self._cancel(caller, card, version, request.reason, f"pass card {card_id}")
 
     # ---- contractor work permits (施工单位工作证) -------------------------------------------
 
@@ -505,18 +512,7 @@ class RegisterService:
     ) -> Cancellation:
         self._allow(caller, property_id, *OFFICE)
         subscription, version = self._read(caller, property_id, Subscription, subscription_id)
-        if subscription.status == "cancelled":
-            raise Conflict(f"subscription {subscription_id} is already cancelled")
-        changed = subscription.model_copy(
-            update={
-                "status": "cancelled",
-                "cancelled_at": clock.now(),
-                "cancel_reason": request.reason,
-                "trail": [*subscription.trail, self._step(caller, "cancel", request.reason)],
-            }
-        )
-        saved = self.store.update(changed, version)
-        assert isinstance(saved, Subscription)
+        saved = self._cancel(caller, subscription, version, request.reason, f"subscription {subscription_id}")
         return Cancellation(subscription=saved, refund_cents=0, message={k.value: v for k, v in NOT_REFUNDABLE.items()})
 
     # ---- visitors ----------------------------------------------------------------------
