@@ -12,6 +12,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc.jwk import RSAKey
 
 KEY_ID = "propdesk-local-dev"
 TOKEN_LIFETIME_S = 12 * 3600
@@ -59,6 +60,11 @@ class JwtConfig:
     audience: tuple[str, ...]
 
 
+def identity_claims(*, sub: str, groups: list[str], username: str) -> dict[str, Any]:
+    """The claims of a Cognito ID token that name the person: the API reads the role from cognito:groups."""
+    return {"sub": sub, "token_use": "id", "cognito:username": username, "cognito:groups": groups}
+
+
 def issue_token(
     key: DevKey,
     config: JwtConfig,
@@ -72,18 +78,49 @@ def issue_token(
     """An ID token shaped like Cognito's (token_use=id, aud=client id, cognito:groups)."""
     now = int(time.time())
     claims: dict[str, Any] = {
-        "sub": sub,
         "iss": config.issuer,
         "aud": config.audience[0],
-        "token_use": "id",
         "auth_time": now,
         "iat": now,
         "exp": now + lifetime_s,
-        "cognito:username": username,
-        "cognito:groups": groups,
+        **identity_claims(sub=sub, groups=groups, username=username),
         **(extra or {}),
     }
     return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": KEY_ID})
+
+
+def issue_access_token(
+    key: DevKey,
+    config: JwtConfig,
+    *,
+    client_id: str,
+    sub: str,
+    groups: list[str],
+    username: str,
+    scope: str,
+    lifetime_s: int = TOKEN_LIFETIME_S,
+) -> str:
+    """An access token shaped like Cognito's: token_use=access, client_id instead of aud, the granted scope."""
+    now = int(time.time())
+    claims = {
+        "sub": sub,
+        "iss": config.issuer,
+        "client_id": client_id,
+        "token_use": "access",
+        "scope": scope,
+        "auth_time": now,
+        "iat": now,
+        "exp": now + lifetime_s,
+        "username": username,
+        "cognito:groups": groups,
+    }
+    return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": KEY_ID})
+
+
+def jwks(key: DevKey) -> dict[str, Any]:
+    """The public half of the dev key as a JSON Web Key Set, as Cognito publishes its signing keys."""
+    public = RSAKey.import_key(key.public_pem, {"kid": KEY_ID, "use": "sig", "alg": "RS256"})
+    return {"keys": [public.as_dict(private=False)]}
 
 
 class Unauthorized(Exception):

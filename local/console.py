@@ -1,9 +1,10 @@
-"""The desk console on the local stack: the built app, its /config.json, demo sign-in, and the API under /api.
+"""The desk console on the local stack: the built app, its /config.json, the hosted UI, and the API under /api.
 
-On AWS, CloudFront serves the same files from S3 and Cognito's hosted UI signs people in. Here the console
-asks this server for a demo user's token instead (a development endpoint that exists only on the local
-stack), and reaches the HTTP API through /api on the same origin, which is handled by the very same
-in-process API front as direct calls, so no CORS is involved.
+On AWS, CloudFront serves the same files from S3 and Cognito's hosted UI signs people in. Here this server
+is both: the console signs in through the same authorization code flow with PKCE (local/hosted_ui.py, whose
+login page lists the demo users), and reaches the HTTP API through /api on the same origin, which is handled
+by the very same in-process API front as direct calls, so no CORS is involved. `POST /dev/token` remains for
+tests and scripts that need a demo user's token without a browser; the console does not use it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from local import seed as demo
+from local.auth import DevKey
+from local.hosted_ui import AppClient, HostedUi
 from local.httpapi import HttpApiServer
+from local.provision import HttpApiSpec
 
 DIST = Path(__file__).resolve().parent.parent / "console" / "dist"
 API_PREFIX = "/api"
@@ -31,12 +35,39 @@ class ConsoleSettings:
 
     timezone: str
 
-    def document(self) -> dict[str, Any]:
+    def document(self, origin: str, hosted_ui: HostedUi | None) -> dict[str, Any]:
+        """As on AWS, with the hosted UI on this origin; the user pool's discovery document is fetched here too."""
         users = [
             {"key": u.key, "name": u.name, "role": u.role, "what": u.what, "language": u.language}
             for u in demo.DEMO_USERS
         ]
-        return {"mode": "local", "apiUrl": API_PREFIX, "users": users, "timezone": self.timezone}
+        sign_in = (
+            {
+                "authority": hosted_ui.config.issuer,
+                "metadataUrl": f"{origin}/.well-known/openid-configuration",
+                "clientId": hosted_ui.client_id,
+                "hostedUiUrl": origin,
+            }
+            if hosted_ui
+            else {}
+        )
+        return {"mode": "local", "apiUrl": API_PREFIX, **sign_in, "users": users, "timezone": self.timezone}
+
+
+def hosted_ui_for(api: HttpApiSpec, key: DevKey, cognito: Any) -> HostedUi | None:
+    """The hosted UI of the API's JWT authorizer: its user pool (the issuer's last segment) and app clients."""
+    config = next((route.authorizer for route in api.routes if route.authorizer), None)
+    if config is None:
+        return None
+    pool_id = config.issuer.rstrip("/").rsplit("/", 1)[-1]
+    clients = []
+    for client_id in config.audience:
+        try:
+            described = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+        except cognito.exceptions.ResourceNotFoundException:
+            continue  # an audience from outside the template's pool signs in elsewhere
+        clients.append(AppClient.from_cognito(described["UserPoolClient"]))
+    return HostedUi(key, config, clients)
 
 
 def reserve(host: str, port: int) -> socket.socket:
@@ -70,11 +101,13 @@ class ConsoleServer:
         api: HttpApiServer,
         token_for: Callable[[str], str],
         settings: ConsoleSettings,
+        hosted_ui: HostedUi | None,
         dist: Path = DIST,
     ) -> None:
         front = self
         self.api = api
         self.token_for = token_for
+        self.hosted_ui = hosted_ui
         self.settings = settings
         self.dist = dist.resolve()
 
@@ -123,8 +156,12 @@ class ConsoleServer:
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             response = self.api.handle(method, target[len(API_PREFIX) :] or "/", headers, body, source_ip)
             return response.status, response.headers, response.body
+        # The browser's own view of this origin (127.0.0.1 or localhost): redirects must come back to it.
+        origin = "http://" + ({k.lower(): v for k, v in headers}.get("host") or f"127.0.0.1:{self.port}")
         if path == "/config.json":
-            return _json(200, self.settings.document())
+            return _json(200, self.settings.document(origin, self.hosted_ui))
+        if path in HostedUi.PATHS and self.hosted_ui is not None:
+            return self.hosted_ui.handle(method, origin + target, dict(headers), body)
         if path == "/dev/token" and method == "POST":
             return self._dev_token(body)
         if method not in ("GET", "HEAD"):

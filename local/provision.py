@@ -88,6 +88,18 @@ class Stack:
     skipped: list[str] = field(default_factory=list)
 
 
+# UserPoolClient properties that CreateUserPoolClient takes under the same names.
+_APP_CLIENT_SETTINGS = (
+    "ExplicitAuthFlows",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "SupportedIdentityProviders",
+    "CallbackURLs",
+    "LogoutURLs",
+)
+
+
 def _name(template: Template, logical_id: str, limit: int = 64) -> str:
     """A deterministic physical name where the template gives none (CloudFormation adds a random suffix)."""
     return f"{template.stack_name}-{logical_id}"[:limit]
@@ -129,6 +141,7 @@ class Provisioner:
             "AWS::Cognito::UserPool": self._user_pool,
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::Cognito::UserPoolGroup": self._user_pool_group,
+            "AWS::Cognito::UserPoolDomain": self._user_pool_domain,
             "AWS::Serverless::LayerVersion": self._layer,
             "AWS::Lambda::LayerVersion": self._layer,
             "AWS::Serverless::Function": self._function,
@@ -334,12 +347,21 @@ class Provisioner:
         )
 
     def _user_pool_client(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        # The hosted UI's settings go to the pool as CloudFormation would send them: the local sign-in reads them.
+        oauth = {key: props[key] for key in _APP_CLIENT_SETTINGS if key in props}
+        if "AllowedOAuthFlowsUserPoolClient" in oauth:
+            oauth["AllowedOAuthFlowsUserPoolClient"] = str(oauth["AllowedOAuthFlowsUserPoolClient"]).lower() == "true"
         created = self.client("cognito-idp").create_user_pool_client(
             UserPoolId=props["UserPoolId"],
             ClientName=props.get("ClientName") or logical_id,
-            GenerateSecret=bool(props.get("GenerateSecret", False)),
+            GenerateSecret=str(props.get("GenerateSecret", False)).lower() == "true",
+            **oauth,
         )["UserPoolClient"]
         return Physical(created["ClientId"], {"ClientSecret": created.get("ClientSecret", ""), "Name": logical_id})
+
+    def _user_pool_domain(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        self.client("cognito-idp").create_user_pool_domain(Domain=props["Domain"], UserPoolId=props["UserPoolId"])
+        return Physical(props["Domain"])
 
     def _user_pool_group(self, logical_id: str, props: dict[str, Any]) -> Physical:
         args = {k: props[k] for k in ("GroupName", "UserPoolId", "Description", "Precedence") if k in props}

@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 
 from local import seed as demo
 from local.auth import DevKey, JwtConfig, issue_token, state_dir
-from local.console import ConsoleServer, ConsoleSettings, reserve
+from local.console import ConsoleServer, ConsoleSettings, hosted_ui_for, reserve
 from local.httpapi import HttpApiServer
 from local.log import log_line
 from local.moto_patches import (
@@ -36,7 +36,7 @@ from local.moto_patches import (
 from local.provision import Provisioner, Stack
 from local.scheduler import Scheduler
 from local.sfn_watch import ExecutionWatcher
-from local.template import LOCAL_PARAMETERS, Template, load_file
+from local.template import LOCAL_PARAMETERS, Template, TemplateError, load_file
 from local.workers import Workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +100,7 @@ class LocalStack:
         self._stop_seam: Callable[[], None] = _nothing
         self._unserialise: Callable[[], None] = _nothing
         self.info: dict[str, Any] = {}
+        self.outputs: dict[str, str] = {}
 
     # ------------------------------------------------------------ start
 
@@ -124,6 +125,7 @@ class LocalStack:
         seeded = self._seed() if self.options.seed else None
         self._serve_apis()
         self._serve_console(console_listener, template)
+        self.outputs = _outputs(template, self.stack)
         session = boto3.session.Session(region_name=REGION)
         clients: dict[str, Any] = {}
 
@@ -231,11 +233,13 @@ class LocalStack:
             listener.close()
             return
         timezone = str(template.parameters.get("PropertyTimezone") or "Asia/Shanghai")
+        cognito = boto3.session.Session(region_name=REGION).client("cognito-idp", endpoint_url=self.endpoint)
         self.console = ConsoleServer(
             listener,
             self.servers[0],
             lambda user: token_for(self.info, self.key, user),
             ConsoleSettings(timezone=timezone),
+            hosted_ui_for(self.servers[0].api, self.key, cognito),
         )
         self.console.start()
 
@@ -315,6 +319,7 @@ class LocalStack:
             "schedules": [s.name for s in self.stack.schedules],
             "skipped": self.stack.skipped,
             "seeded": seeded,
+            "outputs": self.outputs,
             "startup_s": round(startup_s, 2),
         }
 
@@ -381,6 +386,20 @@ class LocalStack:
 
 def _nothing() -> None:
     """Stands in for a stop function until there is something to stop."""
+
+
+def _outputs(template: Template, stack: Stack) -> dict[str, str]:
+    """The template's Outputs as CloudFormation lists them, on this stack's resources, for scripts that read a
+    deployed stack's outputs (make publish-console); one the local stack cannot resolve is left out."""
+    outputs: dict[str, str] = {}
+    for name, output in ((template.body.get("Outputs") or {}) if isinstance(template.body, dict) else {}).items():
+        if "Condition" in output and not template.condition(output["Condition"]):
+            continue
+        try:
+            outputs[name] = str(template.resolve(output["Value"], stack.physical))
+        except (TemplateError, KeyError):
+            continue
+    return outputs
 
 
 def _ensure(folder: Path) -> Path:
