@@ -2,12 +2,14 @@
 #   make console        npm ci (console/package-lock.json), the typed client from the API's OpenAPI document,
 #                       type check and vite build into console/dist (git-ignored); make local serves it
 #   make console-size   the gzipped JavaScript of the console's first load, for BENCHMARKS.md
-#   make publish-console after sam deploy: console/dist and its config.json to the stack's ConsoleBucket
+#   make publish-console after sam deploy: console/dist and its config.json to the stack's ConsoleBucket;
+#                       CONSOLE_STACK=local publishes to the running `make local` stack's bucket (on moto)
 CONSOLE_SOURCES := $(filter-out console/src/api/schema.d.ts,$(shell find console/src -type f 2>/dev/null)) \
 	console/index.html console/vite.config.ts console/tsconfig.json
 API_SOURCES := $(shell find functions/api layers/core/propdesk -name '*.py' 2>/dev/null)
 
 CONSOLE_STACK ?= propdesk-dev
+LOCAL_STATE ?= .local
 
 .PHONY: console console-size publish-console
 
@@ -30,8 +32,12 @@ console: console/dist/index.html ## Build the desk console (console/dist), serve
 console-size: console ## Gzipped size of the JavaScript the console's first page load fetches
 	@$(PY) console/scripts/first_load.py console/dist
 
-publish-console: console ## Upload the console and its config.json to a deployed stack (CONSOLE_STACK=propdesk-dev)
+publish-console: console ## Upload the console and its config.json to a deployed stack (CONSOLE_STACK=propdesk-dev, or local)
+ifeq ($(CONSOLE_STACK),local)
+	$(PY) console/scripts/publish.py --local $(LOCAL_STATE)
+else
 	$(PY) console/scripts/publish.py --stack $(CONSOLE_STACK) --region $(AWS_DEFAULT_REGION)
+endif
 
 test: console
 local: console

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { makeApi, must, type Property, type Staff } from "./api";
-import { finishHostedSignIn, restore, type Session, signInAsDemoUser, signOut, startHostedSignIn } from "./auth";
+import { finishSignIn, restore, type Session, signInRefusal, signOut, startSignIn } from "./auth";
 import { type ConsoleConfig, loadConfig } from "./config";
 import { type Desk, DeskContext } from "./context";
 import { label, type Language, setLanguage, t } from "./i18n";
@@ -26,11 +26,12 @@ export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [language, pickLanguage] = useState<Language>("zh-CN");
   const [error, setError] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
 
   useEffect(() => {
     (async () => {
       const loaded = await loadConfig();
-      const signedIn = (await finishHostedSignIn(loaded)) ?? restore();
+      const signedIn = (await finishSignIn(loaded)) ?? restore();
       setConfig(loaded);
       setSession(signedIn);
       const chosen = preferredLanguage(loaded, signedIn);
@@ -39,40 +40,34 @@ export function App() {
     })().catch((err: unknown) => setError(String(err)));
   }, []);
 
-  if (!config) return <Loading error={error} />;
+  if (!config || leaving) return <Loading error={error} />;
   const toggle = () => {
     const next: Language = language === "en" ? "zh-CN" : "en";
     if (session) localStorage.setItem(`propdesk.language.${session.sub}`, next);
     setLanguage(next);
     pickLanguage(next);
   };
-  const enter = (signed: Session) => {
-    const chosen = preferredLanguage(config, signed);
-    setLanguage(chosen);
-    pickLanguage(chosen);
-    setSession(signed);
-  };
+  // Nothing else may start while signing out: the sign-in page would send the person straight back in.
   const leave = () => {
-    setSession(null);
-    void signOut(config);
+    setLeaving(true);
+    signOut(config).catch((err: unknown) => setError(String(err)));
   };
   return session ? (
     <Console key={`${session.sub}-${language}`} config={config} session={session} onToggle={toggle} onLeave={leave} />
   ) : (
-    <SignIn config={config} onSignedIn={enter} onToggle={toggle} />
+    <SignIn config={config} onToggle={toggle} />
   );
 }
 
-function SignIn({
-  config,
-  onSignedIn,
-  onToggle,
-}: {
-  config: ConsoleConfig;
-  onSignedIn: (session: Session) => void;
-  onToggle: () => void;
-}) {
-  const [error, setError] = useState<string | null>(null);
+/** Nobody signed in: straight on to the hosted UI's login page, unless it has just refused (then say why). */
+function SignIn({ config, onToggle }: { config: ConsoleConfig; onToggle: () => void }) {
+  const [error, setError] = useState<string | null>(signInRefusal);
+  const go = () => {
+    startSignIn(config).catch((err: unknown) => setError(String(err)));
+  };
+  useEffect(() => {
+    if (!error) go();
+  }, []);
   return (
     <>
       <header class="top">
@@ -82,28 +77,9 @@ function SignIn({
         </button>
       </header>
       <main id="main" class="signin">
-        {config.mode === "local" ? (
-          <section aria-labelledby="pick-title">
-            <h2 id="pick-title">{t("pickUser")}</h2>
-            <ul class="users">
-              {(config.users ?? []).map((user) => (
-                <li key={user.key}>
-                  <button
-                    type="button"
-                    data-user={user.key}
-                    onClick={() => signInAsDemoUser(user.key).then(onSignedIn, (err: unknown) => setError(String(err)))}
-                  >
-                    <strong>{user.name}</strong> <span>{label(user.role)}</span> <small>{user.what}</small>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : (
-          <button type="button" onClick={() => startHostedSignIn(config).catch((err: unknown) => setError(String(err)))}>
-            {t("signInHosted")}
-          </button>
-        )}
+        <button type="button" onClick={go}>
+          {t("signInHosted")}
+        </button>
         {error && (
           <p class="error" role="alert">
             {error}

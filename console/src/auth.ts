@@ -43,51 +43,52 @@ function keep(token: string): Session {
   return sessionOf(token);
 }
 
-/** The local stack only: a token for a demo user from its development token endpoint. */
-export async function signInAsDemoUser(user: string): Promise<Session> {
-  const reply = await fetch("/dev/token", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  if (!reply.ok) throw new Error(`sign-in refused (${reply.status})`);
-  const { token } = (await reply.json()) as { token: string };
-  return keep(token);
-}
+/** What the console asks the hosted UI for: the user pool client must allow each (template.yaml). */
+export const SCOPE = "openid email profile";
 
-// oidc-client-ts is loaded only where Cognito signs people in, so the local console's first load stays small.
+// oidc-client-ts is loaded only when someone signs in, so a signed-in visit's first load stays small.
+// The same flow runs everywhere: Cognito's hosted UI on AWS, the local stack's stand-in on `make local`.
 async function userManager(config: ConsoleConfig) {
   const { UserManager, WebStorageStateStore } = await import("oidc-client-ts");
   return new UserManager({
-    authority: config.authority ?? "",
-    client_id: config.clientId ?? "",
+    authority: config.authority,
+    // Cognito publishes its discovery document under the issuer; the local stack serves it on its own origin.
+    ...(config.metadataUrl ? { metadataUrl: config.metadataUrl } : {}),
+    client_id: config.clientId,
     redirect_uri: `${location.origin}/`,
     post_logout_redirect_uri: `${location.origin}/`,
     response_type: "code",
-    scope: "openid email profile",
+    scope: SCOPE,
+    // The console keeps the ID token itself and signs in again when it expires.
+    automaticSilentRenew: false,
     userStore: new WebStorageStateStore({ store: sessionStorage }),
   });
 }
 
-export async function startHostedSignIn(config: ConsoleConfig): Promise<void> {
+/** To the hosted UI's login page (authorization code with PKCE); it sends the person back with ?code=. */
+export async function startSignIn(config: ConsoleConfig): Promise<void> {
   await (await userManager(config)).signinRedirect();
 }
 
+/** The hosted UI's refusal on the way back (?error=...), shown instead of sending the person round again. */
+export function signInRefusal(): string | null {
+  const query = new URLSearchParams(location.search);
+  const error = query.get("error");
+  return error ? `${error}: ${query.get("error_description") ?? ""}`.trim() : null;
+}
+
 /** Back from the hosted UI with ?code=...: exchange it (PKCE) for tokens; the API takes the ID token. */
-export async function finishHostedSignIn(config: ConsoleConfig): Promise<Session | null> {
-  if (config.mode !== "cognito" || !new URLSearchParams(location.search).has("code")) return null;
+export async function finishSignIn(config: ConsoleConfig): Promise<Session | null> {
+  if (!new URLSearchParams(location.search).has("code")) return null;
   const user = await (await userManager(config)).signinRedirectCallback();
   history.replaceState(null, "", "/");
   return user.id_token ? keep(user.id_token) : null;
 }
 
+/** Forget the tokens here, then end the hosted UI's session: its /logout sends the person back to the console. */
 export async function signOut(config: ConsoleConfig): Promise<void> {
   sessionStorage.removeItem(STORE);
-  if (config.mode === "cognito") {
-    await (await userManager(config)).removeUser();
-    if (config.hostedUiDomain) {
-      const back = encodeURIComponent(`${location.origin}/`);
-      location.assign(`https://${config.hostedUiDomain}/logout?client_id=${config.clientId}&logout_uri=${back}`);
-    }
-  }
+  await (await userManager(config)).removeUser();
+  const back = encodeURIComponent(`${location.origin}/`);
+  location.assign(`${config.hostedUiUrl}/logout?client_id=${encodeURIComponent(config.clientId)}&logout_uri=${back}`);
 }

@@ -8,13 +8,17 @@ export interface DemoUser {
 }
 
 export interface ConsoleConfig {
-  /** "local": the local stack's demo users; "cognito": the user pool's hosted UI (authorization code + PKCE). */
+  /** "cognito": on AWS; "local": the local stack, whose hosted UI lists its demo users. Both sign in alike. */
   mode: "local" | "cognito";
   apiUrl: string;
+  /** The user pool's issuer (the tokens' iss), the app client, and the hosted UI's address (scheme included). */
+  authority: string;
+  clientId: string;
+  hostedUiUrl: string;
+  /** Where the discovery document is, when not under the issuer (the local stack serves it itself). */
+  metadataUrl?: string;
+  /** The local stack's demo users: their names and languages for the header. */
   users?: DemoUser[];
-  authority?: string;
-  clientId?: string;
-  hostedUiDomain?: string;
   /** The timezone shown to callers who see no property record (residents). */
   timezone?: string;
 }
