@@ -142,6 +142,8 @@ class Provisioner:
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::Cognito::UserPoolDomain": self._user_pool_domain,
+            "AWS::CloudFront::OriginAccessControl": self._origin_access_control,
+            "AWS::CloudFront::Distribution": self._distribution,
             "AWS::Serverless::LayerVersion": self._layer,
             "AWS::Lambda::LayerVersion": self._layer,
             "AWS::Serverless::Function": self._function,
@@ -368,6 +370,22 @@ class Provisioner:
         args.setdefault("GroupName", logical_id)
         self.client("cognito-idp").create_group(**args)
         return Physical(args["GroupName"])
+
+    # ------------------------------------------------------------ content delivery
+
+    def _origin_access_control(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        created = self.client("cloudfront").create_origin_access_control(
+            OriginAccessControlConfig=props["OriginAccessControlConfig"]
+        )["OriginAccessControl"]
+        return Physical(created["Id"], {"Id": created["Id"]})
+
+    def _distribution(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        """The distribution's record on moto (its API only: nothing serves it here), so it has an id and domain
+        and takes invalidations."""
+        config = _cloudfront_api_shape(props["DistributionConfig"])
+        config.setdefault("CallerReference", f"{self.t.stack_name}-{logical_id}")
+        created = self.client("cloudfront").create_distribution(DistributionConfig=config)["Distribution"]
+        return Physical(created["Id"], {"Id": created["Id"], "DomainName": created["DomainName"]})
 
     # ------------------------------------------------------------ compute
 
@@ -633,6 +651,18 @@ class Provisioner:
                 scopes=tuple(auth.get("AuthorizationScopes") or ()),
             )
         )
+
+
+def _cloudfront_api_shape(value: Any, key: str = "") -> Any:
+    """CloudFormation's DistributionConfig as the CloudFront API takes it: every list as {Quantity, Items}."""
+    renamed = {"IPV6Enabled": "IsIPV6Enabled"}
+    if isinstance(value, dict):
+        return {renamed.get(k, k): _cloudfront_api_shape(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return {"Quantity": len(value), "Items": [_cloudfront_api_shape(v) for v in value]}
+    if key == "ResponseCode":
+        return str(value)  # an HTTP status the API takes as a string
+    return value
 
 
 def _ints(value: Mapping[str, Any]) -> dict[str, Any]:

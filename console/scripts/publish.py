@@ -44,7 +44,6 @@ class Target:
     outputs: dict[str, str]
     session: boto3.session.Session
     endpoint_url: str | None = None
-    has_cloudfront: bool = True
 
     @classmethod
     def deployed(cls, stack: str, region: str) -> Target:
@@ -54,7 +53,7 @@ class Target:
 
     @classmethod
     def local(cls, state: Path) -> Target:
-        """The stack `make local` runs (its stack.json): moto stands for S3, and CloudFront is not emulated."""
+        """The stack `make local` runs (its stack.json): moto stands for S3 and CloudFront's API."""
         path = state / "stack.json"
         if not path.exists():
             raise SystemExit(f"no local stack is running (no {path}); start one with `make local`")
@@ -64,7 +63,7 @@ class Target:
             aws_access_key_id="testing",
             aws_secret_access_key="testing",  # noqa: S106
         )
-        return cls(info["outputs"], session, info["moto_url"], has_cloudfront=False)
+        return cls(info["outputs"], session, info["moto_url"])
 
     def client(self, service: str) -> Any:
         return self.session.client(service, endpoint_url=self.endpoint_url)
@@ -84,16 +83,13 @@ def publish(target: Target, timezone: str, dist: Path = DIST) -> str:
     config = console_config(outputs, target.session.region_name, timezone)
     body = json.dumps(config, indent=2).encode()
     s3.put_object(Bucket=bucket, Key="config.json", Body=body, ContentType="application/json", CacheControl=FRESH)
-    if target.has_cloudfront:
-        target.client("cloudfront").create_invalidation(
-            DistributionId=outputs["ConsoleDistributionId"],
-            InvalidationBatch={
-                "Paths": {"Quantity": 2, "Items": ["/index.html", "/config.json"]},
-                "CallerReference": f"publish-{time.time_ns()}",
-            },
-        )
-    else:
-        print("no CloudFront here: nothing to invalidate")
+    target.client("cloudfront").create_invalidation(
+        DistributionId=outputs["ConsoleDistributionId"],
+        InvalidationBatch={
+            "Paths": {"Quantity": 2, "Items": ["/index.html", "/config.json"]},
+            "CallerReference": f"publish-{time.time_ns()}",
+        },
+    )
     url: str = outputs["ConsoleUrl"]
     return url
 

@@ -1,6 +1,7 @@
 """Signing in to the console as on AWS, against the local stack: authorization code with PKCE through the hosted
 UI's endpoints (/oauth2/authorize, /oauth2/token, /logout, the discovery document, the JWKS), and
-`make publish-console` uploading the built console to the stack's ConsoleBucket."""
+`make publish-console` uploading the built console to the stack's ConsoleBucket and invalidating its
+distribution (a record on moto: nothing serves it here)."""
 
 from __future__ import annotations
 
@@ -216,9 +217,8 @@ def test_publish_console_uploads_the_build_and_its_config_to_the_stacks_console_
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == f"the console is at {stack['outputs']['ConsoleUrl']}"
-    s3 = boto3.session.Session(
-        region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
-    ).client("s3", endpoint_url=stack["moto_url"])
+    aws = boto3.session.Session(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = aws.client("s3", endpoint_url=stack["moto_url"])
     bucket = stack["outputs"]["ConsoleBucketName"]
     dist = ROOT / "console" / "dist"
     built = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file())
@@ -233,6 +233,16 @@ def test_publish_console_uploads_the_build_and_its_config_to_the_stacks_console_
     script = next(key for key in built if key.endswith(".js"))
     asset = s3.head_object(Bucket=bucket, Key=script)
     assert (asset["ContentType"], asset["CacheControl"]) == ("text/javascript", "public, max-age=31536000, immutable")
+    # ...and the distribution in front of it is told to fetch index.html and config.json afresh
+    cloudfront = aws.client("cloudfront", endpoint_url=stack["moto_url"])
+    distribution = stack["outputs"]["ConsoleDistributionId"]
+    [made] = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]["Items"]
+    batch = cloudfront.get_invalidation(DistributionId=distribution, Id=made["Id"])["Invalidation"]
+    assert batch["InvalidationBatch"]["Paths"]["Items"] == ["/index.html", "/config.json"]
+    assert (
+        stack["outputs"]["ConsoleUrl"]
+        == "https://" + cloudfront.get_distribution(Id=distribution)["Distribution"]["DomainName"]
+    )
     config = json.loads(s3.get_object(Bucket=bucket, Key="config.json")["Body"].read())
     issuer = next(api["issuer"] for api in stack["apis"].values() if api["issuer"])
     assert config == {
