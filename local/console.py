@@ -3,8 +3,8 @@
 On AWS, CloudFront serves the same files from S3 and Cognito's hosted UI signs people in. Here this server
 is both: the console signs in through the same authorization code flow with PKCE (local/hosted_ui.py, whose
 login page lists the demo users), and reaches the HTTP API through /api on the same origin, which is handled
-by the very same in-process API front as direct calls, so no CORS is involved. `POST /dev/token` remains for
-tests and scripts that need a demo user's token without a browser; the console does not use it.
+by the very same in-process API front as direct calls, so no CORS is involved. Scripts that need a token
+without a browser take the same flow, or `python -m local token USER`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import mimetypes
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -99,14 +98,12 @@ class ConsoleServer:
         self,
         listener: socket.socket,
         api: HttpApiServer,
-        token_for: Callable[[str], str],
         settings: ConsoleSettings,
         hosted_ui: HostedUi | None,
         dist: Path = DIST,
     ) -> None:
         front = self
         self.api = api
-        self.token_for = token_for
         self.hosted_ui = hosted_ui
         self.settings = settings
         self.dist = dist.resolve()
@@ -162,19 +159,9 @@ class ConsoleServer:
             return _json(200, self.settings.document(origin, self.hosted_ui))
         if path in HostedUi.PATHS and self.hosted_ui is not None:
             return self.hosted_ui.handle(method, origin + target, dict(headers), body)
-        if path == "/dev/token" and method == "POST":
-            return self._dev_token(body)
         if method not in ("GET", "HEAD"):
             return _json(405, {"message": "Method Not Allowed"})
         return self._static(path)
-
-    def _dev_token(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        try:
-            user = str(json.loads(body or b"{}")["user"])
-            return _json(200, {"token": self.token_for(user)})
-        except (ValueError, KeyError, TypeError):
-            known = [u.key for u in demo.DEMO_USERS]
-            return _json(400, {"error": "unknown_user", "message": f"pick one of {', '.join(known)}", "details": []})
 
     def _static(self, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         if not (self.dist / "index.html").exists():

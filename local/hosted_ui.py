@@ -314,7 +314,10 @@ class HostedUi:
             return _json(200, jwks(self.key))
         if parts.path == "/logout":
             return self._logout(url)
-        request = _Request(method, url, headers, body)
+        try:
+            request = _Request(method, url, headers, body)
+        except OAuth2Error as error:  # OAuth over plain http only on a loopback address, as Authlib holds
+            return _json(400, {"error": error.error, "error_description": error.get_error_description()})
         if parts.path == "/oauth2/token" and method == "POST":
             response: Response = self.server.create_token_response(request)
             return response

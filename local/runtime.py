@@ -237,7 +237,6 @@ class LocalStack:
         self.console = ConsoleServer(
             listener,
             self.servers[0],
-            lambda user: token_for(self.info, self.key, user),
             ConsoleSettings(timezone=timezone),
             hosted_ui_for(self.servers[0].api, self.key, cognito),
         )

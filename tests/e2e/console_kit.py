@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from authlib.common.security import generate_token
+from authlib.integrations.requests_client import OAuth2Session
 
 from tests.e2e.conftest import ROOT, local_stack
 
@@ -115,9 +117,21 @@ class Screen:
 
 
 def api(stack: dict[str, Any], user: str) -> requests.Session:
+    """A session with `user`'s ID token, signed in as the console signs in: code with PKCE at the hosted UI."""
+    url = stack["console_url"]
+    client = OAuth2Session(
+        stack["outputs"]["UserPoolClientId"],
+        redirect_uri=f"{url}/",
+        scope="openid email profile",
+        code_challenge_method="S256",
+        token_endpoint_auth_method="none",
+    )
+    verifier = generate_token(48)
+    login, _ = client.create_authorization_url(f"{url}/oauth2/authorize", code_verifier=verifier)
+    back = requests.post(login, data={"user": user}, allow_redirects=False, timeout=10).headers["location"]
+    token = client.fetch_token(f"{url}/oauth2/token", authorization_response=back, code_verifier=verifier)
     session = requests.Session()
-    token = requests.post(f"{stack['console_url']}/dev/token", json={"user": user}, timeout=10).json()["token"]
-    session.headers["Authorization"] = f"Bearer {token}"
+    session.headers["Authorization"] = f"Bearer {token['id_token']}"
     return session
 
 
