@@ -129,6 +129,15 @@ const zh = {
   zonePerson: "负责人（管家/客服）",
   zonePick: "选择区域",
   newZone: "新建区域",
+  building: "楼栋",
+  buildingPick: "选择楼栋",
+  newBuilding: "新建楼栋",
+  buildingName: "楼栋名称",
+  unitPick: "选择房号",
+  newUnit: "新建房号",
+  unitNumber: "房号",
+  contractSigned: "已签约",
+  unsigned: "未签约",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -261,6 +270,15 @@ const en: Words = {
   zonePerson: "Person (butler or desk agent)",
   zonePick: "Pick a zone",
   newZone: "New zone",
+  building: "Building",
+  buildingPick: "Pick a building",
+  newBuilding: "New building",
+  buildingName: "Building name",
+  unitPick: "Pick a unit",
+  newUnit: "New unit",
+  unitNumber: "Unit number",
+  contractSigned: "Contract signed",
+  unsigned: "no contract",
 };
 
 const labels: Record<Language, Record<string, string>> = {

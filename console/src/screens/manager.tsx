@@ -7,6 +7,7 @@ import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
+import { Places } from "./places";
 import { BookTabs, bookTabs } from "./shared";
 
 type Zone = Schemas["Zone"];
@@ -306,16 +307,7 @@ function Directory() {
     <section aria-labelledby="directory-title">
       <h2 id="directory-title">{t("directory")}</h2>
       {desk.property && <Settings property={desk.property} />}
-      <h3>
-        {t("buildings")} · {t("units")}
-      </h3>
-      <ul class="inline">
-        {records.buildings.map((b) => (
-          <li key={b.id}>
-            {b.name}: {records.units.filter((u) => u.building_id === b.id).map((u) => u.number).join(", ")}
-          </li>
-        ))}
-      </ul>
+      <Places buildings={records.buildings} units={records.units} onSaved={reload} />
       <Zones zones={records.zones} buildings={records.buildings} staff={records.staff} onSaved={reload} />
       <h3>{t("residents")}</h3>
       <AddResident units={records.units} onAdded={reload} />
