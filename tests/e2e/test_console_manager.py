@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.console_kit import DESKTOP, Screen, browser, playwright, stack
+from tests.e2e.console_kit import DESKTOP, Screen, api, browser, playwright, stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -56,3 +56,34 @@ def test_the_manager_adds_a_building_and_a_unit_whose_resident_the_desk_then_fin
     manager.page.get_by_label("查找住户（房号、姓名或电话）").fill("3-0101")
     playwright.expect(manager.button("3-0101 · 赵敏")).to_be_visible()
     manager.close()
+
+
+def test_the_manager_changes_the_desk_hours_a_holiday_and_the_callback_rule_and_they_are_kept(
+    stack: dict[str, Any], browser: Any
+) -> None:
+    manager = Screen(browser, stack["console_url"], "manager", DESKTOP)
+    manager.tab("资料与设置")
+    settings = manager.page.locator("form.settings")
+    # Given the desk of 阳光花园 works 08:00-21:00, with no holiday, calling back only the jobs the rule requires
+    playwright.expect(settings.get_by_label("前台下班")).to_have_value("21:00")
+    playwright.expect(settings.get_by_label("全部回访")).not_to_be_checked()
+    # When the manager closes the desk at 20:00, adds the Spring Festival's eve and first day, and calls back every job
+    settings.get_by_label("前台下班").fill("20:00")
+    settings.get_by_label("节假日（每行一个日期）").fill("2027-02-05\n2027-02-06")
+    settings.get_by_label("全部回访").check()
+    manager.button("保存", settings).click()
+    manager.notice("已保存")
+    # Then, back on the settings after another screen, they are as the manager left them
+    manager.tab("时效看板")
+    manager.tab("资料与设置")
+    playwright.expect(settings.get_by_label("前台上班")).to_have_value("08:00")
+    playwright.expect(settings.get_by_label("前台下班")).to_have_value("20:00")
+    playwright.expect(settings.get_by_label("节假日（每行一个日期）")).to_have_value("2027-02-05\n2027-02-06")
+    playwright.expect(settings.get_by_label("全部回访")).to_be_checked()
+    manager.check("manager-settings")
+    manager.close()
+    # And the property the API serves says so
+    kept = api(stack, "manager").get(f"{stack['console_url']}/api/properties/prop-sun", timeout=10).json()
+    assert (kept["desk_opens"], kept["desk_closes"]) == ("08:00:00", "20:00:00")
+    assert kept["holidays"] == ["2027-02-05", "2027-02-06"]
+    assert kept["settings"]["callback_all"] is True

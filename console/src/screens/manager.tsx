@@ -306,7 +306,7 @@ function Directory() {
   return (
     <section aria-labelledby="directory-title">
       <h2 id="directory-title">{t("directory")}</h2>
-      {desk.property && <Settings property={desk.property} />}
+      {desk.property && <Settings propertyId={desk.property.id} />}
       <Places buildings={records.buildings} units={records.units} onSaved={reload} />
       <Zones zones={records.zones} buildings={records.buildings} staff={records.staff} onSaved={reload} />
       <h3>{t("residents")}</h3>
@@ -474,11 +474,24 @@ function Zones({
   );
 }
 
+/** The property's settings as the API keeps them now: the record the console loaded at sign-in is not
+ * re-read, so a form seeded from it would show the values from before the last save. */
+function Settings({ propertyId }: { propertyId: string }) {
+  const { api } = useDesk();
+  const [property, , error, keep] = useLoad(
+    () => must(api.GET("/properties/{property_id}", { params: { path: { property_id: propertyId } } })),
+    [api, propertyId],
+  );
+  if (!property) return <Loading error={error} />;
+  return <SettingsForm key={`${property.id}`} property={property} onSaved={keep} />;
+}
+
 /** Desk hours, holidays and the callback rule: the property record, written back whole (PUT). */
-function Settings({ property }: { property: Property }) {
+function SettingsForm({ property, onSaved }: { property: Property; onSaved: (saved: Property) => void }) {
   const desk = useDesk();
-  const [opens, setOpens] = useState(property.desk_opens ?? "08:00");
-  const [closes, setCloses] = useState(property.desk_closes ?? "21:00");
+  // The API writes times as HH:MM:SS; the time input shows and sends HH:MM.
+  const [opens, setOpens] = useState((property.desk_opens ?? "08:00").slice(0, 5));
+  const [closes, setCloses] = useState((property.desk_closes ?? "21:00").slice(0, 5));
   const [holidays, setHolidays] = useState((property.holidays ?? []).join("\n"));
   const [callbackAll, setCallbackAll] = useState(property.settings?.callback_all ?? false);
   const [error, setError] = useState<string | null>(null);
@@ -486,7 +499,7 @@ function Settings({ property }: { property: Property }) {
     event.preventDefault();
     setError(null);
     try {
-      await must(
+      const saved = await must(
         desk.api.PUT("/properties/{property_id}", {
           params: { path: { property_id: property.id } },
           body: {
@@ -498,6 +511,7 @@ function Settings({ property }: { property: Property }) {
           },
         }),
       );
+      onSaved(saved);
       desk.notify(t("saved"));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
