@@ -138,6 +138,20 @@ const zh = {
   unitNumber: "房号",
   contractSigned: "已签约",
   unsigned: "未签约",
+  dutyReview: "值班记录审阅",
+  day: "日期",
+  contacts: "来电来访",
+  handovers: "交接班",
+  handover: "交接",
+  openAtHandover: "未完成工单",
+  shiftContacts: "本班登记",
+  shiftDesk: "前台",
+  shiftControlRoom: "中控室",
+  reviewedBy: "审阅人",
+  contactsSeen: "审阅时记录数",
+  notReviewed: "当日尚未审阅",
+  reviewNote: "审阅意见",
+  review: "审阅",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -279,6 +293,20 @@ const en: Words = {
   unitNumber: "Unit number",
   contractSigned: "Contract signed",
   unsigned: "no contract",
+  dutyReview: "Duty log review",
+  day: "Day",
+  contacts: "Calls and visits",
+  handovers: "Shift handovers",
+  handover: "Handover",
+  openAtHandover: "Open tickets",
+  shiftContacts: "Contacts in the shift",
+  shiftDesk: "Desk",
+  shiftControlRoom: "Control room",
+  reviewedBy: "Reviewed by",
+  contactsSeen: "Contacts when reviewed",
+  notReviewed: "Not reviewed yet",
+  reviewNote: "Review note",
+  review: "Review",
 };
 
 const labels: Record<Language, Record<string, string>> = {

@@ -7,11 +7,12 @@ test-output/console/ and checked with axe-core; a console error or a failed requ
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.e2e.console_kit import DESKTOP, Screen, api, browser, playwright, stack
+from tests.e2e.console_kit import DESKTOP, SHANGHAI, Screen, api, browser, playwright, stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -87,3 +88,43 @@ def test_the_manager_changes_the_desk_hours_a_holiday_and_the_callback_rule_and_
     assert (kept["desk_opens"], kept["desk_closes"]) == ("08:00:00", "20:00:00")
     assert kept["holidays"] == ["2027-02-05", "2027-02-06"]
     assert kept["settings"]["callback_all"] is True
+
+
+def test_the_manager_reads_a_day_of_the_duty_log_with_its_handover_and_reviews_today(
+    stack: dict[str, Any], browser: Any
+) -> None:
+    url = stack["console_url"]
+    today = datetime.now(SHANGHAI).date()
+    yesterday = today - timedelta(days=1)
+    # Given the desk answered a call about tomorrow's water cut today
+    desk = api(stack, "desk")
+    answered = {"channel": "phone", "request": "询问明日停水时间", "outcome": "answered", "answer": "明日 9-12 点停水"}
+    desk.post(f"{url}/api/properties/prop-sun/duty/contacts", json=answered, timeout=10).raise_for_status()
+    # When the manager opens the duty log review: yesterday's log, reviewed last night
+    manager = Screen(browser, url, "manager", DESKTOP)
+    manager.tab("值班记录审阅")
+    review = manager.page.locator("dl.review")
+    playwright.expect(review).to_contain_text(f"刘洋 · {yesterday:%m/%d} 21:30")
+    playwright.expect(review).to_contain_text("记录完整；大堂灯已报工程部，监控录像申请请秩序部今日回复")
+    # Then it shows yesterday's six calls and visits, the night's included, and the desk's handover at 21:00
+    contacts = manager.page.locator("table.duty-day tbody tr")
+    playwright.expect(contacts).to_have_count(6)
+    playwright.expect(contacts.filter(has_text="楼上漏水到卫生间")).to_contain_text(f"{yesterday:%m/%d} 22:20")
+    handover = manager.page.locator("table.handovers tbody tr")
+    playwright.expect(handover).to_have_count(1)
+    playwright.expect(handover).to_contain_text(f"{yesterday:%m/%d} 21:00")
+    playwright.expect(handover).to_contain_text("前台 → 中控室")
+    manager.check("manager-duty-review-yesterday")
+    # When the manager turns to today, not reviewed yet, and records the review with a note
+    manager.page.get_by_label("日期").fill(today.isoformat())
+    playwright.expect(contacts.filter(has_text="询问明日停水时间")).to_contain_text("当场答复: 明日 9-12 点停水")
+    form = manager.page.get_by_role("form", name="值班记录审阅")
+    playwright.expect(form).to_contain_text("当日尚未审阅")
+    form.get_by_label("审阅意见").fill("停水咨询已当场答复，记录完整")
+    manager.button("审阅", form).click()
+    # Then today shows who reviewed it, the note, and the one contact the day had when reviewed
+    playwright.expect(review).to_contain_text("刘洋")
+    playwright.expect(review).to_contain_text("停水咨询已当场答复，记录完整")
+    playwright.expect(review.locator("dd").nth(2)).to_have_text("1")
+    manager.check("manager-duty-review-today")
+    manager.close()

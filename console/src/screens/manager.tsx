@@ -8,6 +8,7 @@ import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
 import { Places } from "./places";
+import { DutyReview } from "./review";
 import { BookTabs, bookTabs } from "./shared";
 
 type Zone = Schemas["Zone"];
@@ -21,6 +22,7 @@ export function ManagerScreen() {
     ["escalations", t("escalations")],
     ["reports", t("reports")],
     ["directory", t("directory")],
+    ["dutyReview", t("dutyReview")],
     ["desk", t("queue")],
     ...bookTabs(),
   ];
@@ -40,6 +42,7 @@ export function ManagerScreen() {
         {tab === "escalations" && <Escalations />}
         {tab === "reports" && <Reports />}
         {tab === "directory" && <Directory />}
+        {tab === "dutyReview" && <DutyReview />}
         <BookTabs current={tab} />
       </main>
     </>
