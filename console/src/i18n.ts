@@ -152,6 +152,18 @@ const zh = {
   notReviewed: "当日尚未审阅",
   reviewNote: "审阅意见",
   review: "审阅",
+  keepKnowledge: "答客问维护",
+  groupEntry: "集团",
+  edit: "修改",
+  history: "修改记录",
+  newEntry: "新增条目",
+  category: "分类",
+  tags: "标签（逗号分隔）",
+  entryQuestion: "问题",
+  entryAnswer: "答复",
+  changedBy: "修改人",
+  entryCreated: "新增",
+  entryChanged: "修改",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -307,6 +319,18 @@ const en: Words = {
   notReviewed: "Not reviewed yet",
   reviewNote: "Review note",
   review: "Review",
+  keepKnowledge: "Keep the knowledge base",
+  groupEntry: "group",
+  edit: "Edit",
+  history: "History",
+  newEntry: "New entry",
+  category: "Category",
+  tags: "Tags (comma-separated)",
+  entryQuestion: "Question",
+  entryAnswer: "Answer",
+  changedBy: "Changed by",
+  entryCreated: "created",
+  entryChanged: "changed",
 };
 
 const labels: Record<Language, Record<string, string>> = {

@@ -128,3 +128,54 @@ def test_the_manager_reads_a_day_of_the_duty_log_with_its_handover_and_reviews_t
     playwright.expect(review.locator("dd").nth(2)).to_have_text("1")
     manager.check("manager-duty-review-today")
     manager.close()
+
+
+def test_the_manager_adds_an_entry_to_the_knowledge_base_in_both_languages_edits_it_and_reads_its_history(
+    stack: dict[str, Any], browser: Any
+) -> None:
+    url = stack["console_url"]
+    manager = Screen(browser, url, "manager", DESKTOP)
+    manager.tab("答客问")
+    # When the manager adds an entry on water cuts, in Chinese and in English
+    new = manager.page.get_by_role("form", name="新增条目")
+    new.get_by_label("分类").fill("water")
+    new.get_by_label("标签（逗号分隔）").fill("停水, 供水")
+    new.get_by_label("问题 (zh-CN)").fill("小区停水会提前通知吗？")
+    new.get_by_label("答复 (zh-CN)").fill("会，提前一天在大堂和App公告。")
+    new.get_by_label("问题 (en)").fill("Are water cuts announced in advance?")
+    new.get_by_label("答复 (en)").fill("Yes, a day before, in the lobby and in the app.")
+    manager.button("保存", new).click()
+    manager.notice("答客问: 已保存")
+    entry = manager.page.locator("li.entry", has_text="小区停水会提前通知吗？")
+    playwright.expect(entry).to_contain_text("会，提前一天在大堂和App公告。")
+    playwright.expect(entry).to_contain_text("v1")
+    # And corrects its Chinese answer: at least 24 hours before
+    manager.button("修改", entry).click()
+    edit = entry.get_by_role("form", name="修改: 小区停水会提前通知吗？")
+    playwright.expect(edit.get_by_label("问题 (en)")).to_have_value("Are water cuts announced in advance?")
+    edit.get_by_label("答复 (zh-CN)").fill("会，至少提前24小时在大堂和App公告。")
+    manager.button("保存", edit).click()
+    playwright.expect(entry).to_contain_text("会，至少提前24小时在大堂和App公告。")
+    playwright.expect(entry).to_contain_text("v2")
+    # Then its history shows who wrote each version, and what it answered
+    manager.button("修改记录", entry).click()
+    rows = entry.locator("table.history tbody tr")
+    playwright.expect(rows).to_have_count(2)
+    playwright.expect(rows.nth(0)).to_contain_text("刘洋 · 新增")
+    playwright.expect(rows.nth(0)).to_contain_text("会，提前一天在大堂和App公告。")
+    playwright.expect(rows.nth(1)).to_contain_text("刘洋 · 修改")
+    playwright.expect(rows.nth(1)).to_contain_text("会，至少提前24小时在大堂和App公告。")
+    manager.check("manager-knowledge-history")
+    # And the desk's search by words finds it, in Chinese by character pairs
+    manager.page.get_by_label("查找答客问（关键词）").fill("停水 通知")
+    manager.button("查找").click()
+    playwright.expect(manager.page.locator("li.entry").first).to_contain_text("小区停水会提前通知吗？")
+    manager.close()
+    found = (
+        api(stack, "desk")
+        .get(f"{url}/api/properties/prop-sun/knowledge", params={"q": "water cuts"}, timeout=10)
+        .json()
+    )
+    assert [e["answer"] for e in found] == [
+        {"zh-CN": "会，至少提前24小时在大堂和App公告。", "en": "Yes, a day before, in the lobby and in the app."}
+    ]

@@ -7,6 +7,7 @@ import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
+import { KnowledgeKeeping } from "./keeping";
 import { Places } from "./places";
 import { DutyReview } from "./review";
 import { BookTabs, bookTabs } from "./shared";
@@ -24,7 +25,8 @@ export function ManagerScreen() {
     ["directory", t("directory")],
     ["dutyReview", t("dutyReview")],
     ["desk", t("queue")],
-    ...bookTabs(),
+    // The manager keeps the knowledge base: the keeper's screen has the desk's search too.
+    ...bookTabs().map(([key, title]): [Tab, string] => (key === "knowledge" ? ["keepKnowledge", title] : [key, title])),
   ];
   if (tab === "desk") {
     return (
@@ -43,6 +45,7 @@ export function ManagerScreen() {
         {tab === "reports" && <Reports />}
         {tab === "directory" && <Directory />}
         {tab === "dutyReview" && <DutyReview />}
+        {tab === "keepKnowledge" && <KnowledgeKeeping />}
         <BookTabs current={tab} />
       </main>
     </>
