@@ -164,6 +164,7 @@ const zh = {
   changedBy: "修改人",
   entryCreated: "新增",
   entryChanged: "修改",
+  property: "物业项目",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -331,6 +332,7 @@ const en: Words = {
   changedBy: "Changed by",
   entryCreated: "created",
   entryChanged: "changed",
+  property: "Property",
 };
 
 const labels: Record<Language, Record<string, string>> = {

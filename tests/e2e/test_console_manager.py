@@ -179,3 +179,51 @@ def test_the_manager_adds_an_entry_to_the_knowledge_base_in_both_languages_edits
     assert [e["answer"] for e in found] == [
         {"zh-CN": "会，至少提前24小时在大堂和App公告。", "en": "Yes, a day before, in the lobby and in the app."}
     ]
+
+
+def test_a_group_manager_picks_a_property_and_every_screen_works_on_it_for_the_session(
+    stack: dict[str, Any], browser: Any
+) -> None:
+    url = stack["console_url"]
+    # Given the group opens a second property, 明月小区, where the call centre records a lift fault
+    group = api(stack, "group-manager")
+    moon = {"id": "prop-moon", "code": "MOON", "name": "明月小区 Moon Court", "timezone": "Asia/Shanghai"}
+    group.post(f"{url}/api/properties", json=moon, timeout=10).raise_for_status()
+    call = {"kind": "repair", "channel": "call_centre", "area": "public", "description": "3号楼电梯异响"}
+    lift = api(stack, "callcentre").post(f"{url}/api/properties/prop-moon/tickets", json=call, timeout=10)
+    lift.raise_for_status()
+    number = lift.json()["number"]
+    assert number.startswith("MOON-")
+    # When 林峰, the group manager, signs in: both properties are his to pick, and the first one opens
+    manager = Screen(browser, url, "group-manager", DESKTOP)
+    picker = manager.page.get_by_label("物业项目")
+    playwright.expect(picker.locator("option")).to_have_text(["明月小区 Moon Court", "阳光花园 Sunshine Gardens"])
+    playwright.expect(manager.page.locator("h1")).to_have_text("明月小区 Moon Court")
+    # Then its board counts its one ticket, and its queue shows the lift fault
+    playwright.expect(manager.page.locator("#board-title")).to_contain_text("工单数 1")
+    manager.tab("工单队列")
+    queue = manager.page.locator("table.queue")
+    row = queue.locator("tr", has=manager.page.get_by_role("button", name=number, exact=True))
+    playwright.expect(row).to_contain_text("3号楼电梯异响")
+    playwright.expect(row).to_contain_text("已受理")
+    manager.check("group-manager-moon-queue")
+    # When he picks 阳光花园
+    picker.select_option(label="阳光花园 Sunshine Gardens")
+    playwright.expect(manager.page.locator("h1")).to_have_text("阳光花园 Sunshine Gardens")
+    # Then its queue holds its own tickets, not 明月小区's lift fault
+    manager.tab("工单队列")
+    playwright.expect(queue).to_contain_text("SUN-")
+    playwright.expect(queue).not_to_contain_text("3号楼电梯异响")
+    manager.check("group-manager-sun-queue")
+    # And after a reload the console is still on 阳光花园: the choice is kept for the session
+    manager.page.reload()
+    playwright.expect(manager.page.locator("h1")).to_have_text("阳光花园 Sunshine Gardens")
+    playwright.expect(picker).to_have_value("prop-sun")
+    # And back on 明月小区, today's duty log holds the call centre's call that opened the ticket
+    picker.select_option(label="明月小区 Moon Court")
+    playwright.expect(manager.page.locator("h1")).to_have_text("明月小区 Moon Court")
+    manager.tab("值班记录审阅")
+    manager.page.get_by_label("日期").fill(datetime.now(SHANGHAI).date().isoformat())
+    playwright.expect(manager.page.locator("table.duty-day")).to_contain_text(f"已开单: {number}")
+    manager.check("group-manager-duty-review")
+    manager.close()
