@@ -227,3 +227,10 @@ def test_a_group_manager_picks_a_property_and_every_screen_works_on_it_for_the_s
     playwright.expect(manager.page.locator("table.duty-day")).to_contain_text(f"已开单: {number}")
     manager.check("group-manager-duty-review")
     manager.close()
+    # And 陈静 of the call centre, group-level too, works 明月小区's queue where she recorded the call
+    agent = Screen(browser, url, "callcentre", DESKTOP)
+    agent.page.get_by_label("物业项目").select_option(label="明月小区 Moon Court")
+    playwright.expect(agent.page.locator("h1")).to_have_text("明月小区 Moon Court")
+    playwright.expect(agent.page.locator("table.queue")).to_contain_text("3号楼电梯异响")
+    agent.check("callcentre-picked-property")
+    agent.close()
