@@ -57,6 +57,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("cleaning-lead", "staff-ma-li", "马丽", "team_leader", "cleaning team leader 保洁班长"),
     DemoUser("cleaner", "staff-he-ping", "何平", "technician", "cleaner 保洁员, the monthly plan's visits"),
     DemoUser("control-room", "staff-qian-feng", "钱峰", "control_room", "control room 中控室, the desk at night"),
+    DemoUser("group-manager", "staff-lin-feng", "林峰", "manager", "group manager 集团经理 (all properties)"),
 )
 
 _STAFF_DEPARTMENT = {
@@ -67,6 +68,7 @@ _STAFF_DEPARTMENT = {
     "butler": "customer_service",
     "desk": "customer_service",
     "manager": "customer_service",
+    "group-manager": "customer_service",
     "callcentre": "customer_service",
     "clerk": "customer_service",
     "finance": "customer_service",
@@ -76,6 +78,8 @@ _STAFF_DEPARTMENT = {
     "cleaner": "cleaning",
     "control-room": "security",
 }
+# Group-level staff belong to no one property: they see every property of the group.
+_GROUP_LEVEL = frozenset({"callcentre", "group-manager"})
 _PHONES = {user.key: f"+861380000{index:04d}" for index, user in enumerate(DEMO_USERS, start=1)}
 
 
@@ -139,7 +143,7 @@ def seed(directory_table: str, tickets_table: str | None = None, books_table: st
             store.put(
                 Staff(
                     id=demo.record_id,
-                    property_id=None if demo.role == "callcentre_agent" else PROPERTY_ID,
+                    property_id=None if demo.key in _GROUP_LEVEL else PROPERTY_ID,
                     name=demo.name,
                     role=demo.role,
                     department=_STAFF_DEPARTMENT.get(demo.key),

@@ -4,6 +4,7 @@ import { finishSignIn, restore, type Session, signInRefusal, signOut, startSignI
 import { type ConsoleConfig, loadConfig } from "./config";
 import { type Desk, DeskContext } from "./context";
 import { label, type Language, setLanguage, t } from "./i18n";
+import { chosenProperty, keepChoice, PropertyPicker, scopedTo } from "./picker";
 import { DeskScreen } from "./screens/desk";
 import { FieldScreen } from "./screens/field";
 import { ManagerScreen } from "./screens/manager";
@@ -101,11 +102,24 @@ function Console({
   onToggle: () => void;
   onLeave: () => void;
 }) {
-  const api = useMemo(() => makeApi(config.apiUrl, session.token), [config.apiUrl, session.token]);
+  const base = useMemo(() => makeApi(config.apiUrl, session.token), [config.apiUrl, session.token]);
+  const [properties, setProperties] = useState<Property[]>([]);
   const [property, setProperty] = useState<Property | null | undefined>(undefined);
+  const api = useMemo(
+    () => scopedTo(makeApi(config.apiUrl, session.token), property?.id),
+    [config.apiUrl, session.token, property?.id],
+  );
   const [staff, setStaff] = useState<Staff[]>([]);
   const [notice, setNotice] = useState<{ message: string; failed: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  // A property opens with its staff (the screens name people from the list from their first render).
+  const open = async (chosen: Property | null) => {
+    const path = chosen && { params: { path: { property_id: chosen.id } } };
+    setStaff(path && DESK_READERS.has(session.role) ? await must(base.GET("/properties/{property_id}/staff", path)) : []);
+    setProperty(chosen);
+  };
+  const failed = (err: unknown) => setError(err instanceof Error ? err.message : String(err));
 
   useEffect(() => {
     // Residents see no property record: their times are shown in the stack's default timezone.
@@ -114,16 +128,17 @@ function Console({
       return;
     }
     (async () => {
-      const properties = await must(api.GET("/properties"));
-      const first = properties[0] ?? null;
-      if (first && DESK_READERS.has(session.role)) {
-        setStaff(await must(api.GET("/properties/{property_id}/staff", { params: { path: { property_id: first.id } } })));
-      }
-      setProperty(first);
-    })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-  }, [api, session.role]);
+      const listed = await must(base.GET("/properties"));
+      setProperties(listed);
+      await open(chosenProperty(session, listed));
+    })().catch(failed);
+  }, [base, session]);
 
   if (property === undefined) return <Loading error={error} />;
+  const pick = (picked: Property) => {
+    keepChoice(session, picked.id);
+    open(picked).catch(failed);
+  };
   const desk: Desk = {
     api,
     session,
@@ -144,6 +159,7 @@ function Console({
     <DeskContext.Provider value={desk}>
       <header class="top">
         <h1>{property?.name ?? t("title")}</h1>
+        <PropertyPicker properties={properties} current={property} onPick={pick} />
         <span class="who">
           {config.users?.find((u) => u.key === session.username)?.name ?? session.username} · {label(session.role)}
         </span>
@@ -157,7 +173,7 @@ function Console({
       <div role="status" aria-live="polite" class={notice?.failed ? "notice failed" : "notice"}>
         {notice?.message}
       </div>
-      <Screen />
+      <Screen key={property?.id} />
     </DeskContext.Provider>
   );
 }

@@ -7,6 +7,9 @@ import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
+import { KnowledgeKeeping } from "./keeping";
+import { Places } from "./places";
+import { DutyReview } from "./review";
 import { BookTabs, bookTabs } from "./shared";
 
 type Zone = Schemas["Zone"];
@@ -20,8 +23,10 @@ export function ManagerScreen() {
     ["escalations", t("escalations")],
     ["reports", t("reports")],
     ["directory", t("directory")],
+    ["dutyReview", t("dutyReview")],
     ["desk", t("queue")],
-    ...bookTabs(),
+    // The manager keeps the knowledge base: the keeper's screen has the desk's search too.
+    ...bookTabs().map(([key, title]): [Tab, string] => (key === "knowledge" ? ["keepKnowledge", title] : [key, title])),
   ];
   if (tab === "desk") {
     return (
@@ -39,6 +44,8 @@ export function ManagerScreen() {
         {tab === "escalations" && <Escalations />}
         {tab === "reports" && <Reports />}
         {tab === "directory" && <Directory />}
+        {tab === "dutyReview" && <DutyReview />}
+        {tab === "keepKnowledge" && <KnowledgeKeeping />}
         <BookTabs current={tab} />
       </main>
     </>
@@ -305,17 +312,8 @@ function Directory() {
   return (
     <section aria-labelledby="directory-title">
       <h2 id="directory-title">{t("directory")}</h2>
-      {desk.property && <Settings property={desk.property} />}
-      <h3>
-        {t("buildings")} · {t("units")}
-      </h3>
-      <ul class="inline">
-        {records.buildings.map((b) => (
-          <li key={b.id}>
-            {b.name}: {records.units.filter((u) => u.building_id === b.id).map((u) => u.number).join(", ")}
-          </li>
-        ))}
-      </ul>
+      {desk.property && <Settings propertyId={desk.property.id} />}
+      <Places buildings={records.buildings} units={records.units} onSaved={reload} />
       <Zones zones={records.zones} buildings={records.buildings} staff={records.staff} onSaved={reload} />
       <h3>{t("residents")}</h3>
       <AddResident units={records.units} onAdded={reload} />
@@ -482,11 +480,24 @@ function Zones({
   );
 }
 
+/** The property's settings as the API keeps them now: the record the console loaded at sign-in is not
+ * re-read, so a form seeded from it would show the values from before the last save. */
+function Settings({ propertyId }: { propertyId: string }) {
+  const { api } = useDesk();
+  const [property, , error, keep] = useLoad(
+    () => must(api.GET("/properties/{property_id}", { params: { path: { property_id: propertyId } } })),
+    [api, propertyId],
+  );
+  if (!property) return <Loading error={error} />;
+  return <SettingsForm key={`${property.id}`} property={property} onSaved={keep} />;
+}
+
 /** Desk hours, holidays and the callback rule: the property record, written back whole (PUT). */
-function Settings({ property }: { property: Property }) {
+function SettingsForm({ property, onSaved }: { property: Property; onSaved: (saved: Property) => void }) {
   const desk = useDesk();
-  const [opens, setOpens] = useState(property.desk_opens ?? "08:00");
-  const [closes, setCloses] = useState(property.desk_closes ?? "21:00");
+  // The API writes times as HH:MM:SS; the time input shows and sends HH:MM.
+  const [opens, setOpens] = useState((property.desk_opens ?? "08:00").slice(0, 5));
+  const [closes, setCloses] = useState((property.desk_closes ?? "21:00").slice(0, 5));
   const [holidays, setHolidays] = useState((property.holidays ?? []).join("\n"));
   const [callbackAll, setCallbackAll] = useState(property.settings?.callback_all ?? false);
   const [error, setError] = useState<string | null>(null);
@@ -494,7 +505,7 @@ function Settings({ property }: { property: Property }) {
     event.preventDefault();
     setError(null);
     try {
-      await must(
+      const saved = await must(
         desk.api.PUT("/properties/{property_id}", {
           params: { path: { property_id: property.id } },
           body: {
@@ -506,6 +517,7 @@ function Settings({ property }: { property: Property }) {
           },
         }),
       );
+      onSaved(saved);
       desk.notify(t("saved"));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
