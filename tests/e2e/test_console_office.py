@@ -187,7 +187,7 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     clerk.close()
 
 
-def test_the_team_leader_prices_a_request_and_the_butler_pauses_and_resumes_a_plan(
+def test_the_team_leader_prices_a_request_the_manager_plans_it_and_the_butler_pauses_and_resumes_a_plan(
     stack: dict[str, Any], browser: Any
 ) -> None:
     url = stack["console_url"]
@@ -227,6 +227,45 @@ def test_the_team_leader_prices_a_request_and_the_butler_pauses_and_resumes_a_pl
         "assessed_by": "staff-ma-li",
         "butler_id": "staff-zhao-lei",
     }
+
+    # When the manager adds glass cleaning to the price list at ¥5 a square metre, then raises it to ¥6
+    manager = Screen(browser, url, "manager", DESKTOP)
+    manager.tab("家政服务")
+    manager.button("有偿服务收费标准").click()
+    adding = manager.page.get_by_role("form", name="新增收费项目")
+    adding.get_by_label("项目编号").fill("glass")
+    adding.get_by_label("服务项目").fill("擦玻璃 glass cleaning")
+    adding.get_by_label("计价单位").fill("平方米")
+    adding.get_by_label("价格（元）").fill("5")
+    manager.button("新增收费项目", adding).click()
+    manager.notice("擦玻璃 glass cleaning: ¥5.00/平方米")
+    row = manager.page.locator("table.prices tr", has_text="擦玻璃")
+    row.get_by_label("擦玻璃 glass cleaning 价格（元）").fill("6")
+    manager.button("保存", row).click()
+    manager.notice("擦玻璃 glass cleaning: ¥6.00/平方米")
+    playwright.expect(row).to_contain_text("¥6.00")
+    manager.check("manager-price-list")
+    # And turns Alex's priced request into a plan: Tuesdays at 10:00, each visit 何平's order
+    manager.button("家政需求").click()
+    card = manager.card(request_id)
+    manager.button("生成包月计划", card).click()
+    form = card.locator("form")
+    form.get_by_label("周二").check()
+    form.get_by_label("上门时间").fill("10:00")
+    form.get_by_label("服务人员").select_option(label="何平")
+    manager.button("生成包月计划", form).click()
+    manager.notice("包月计划 · 服务中")
+    playwright.expect(card.locator(".badge.status")).to_have_text("已确认")
+    manager.check("manager-household-requests")
+    manager.close()
+    plans = api(stack, "manager").get(f"{url}/api/properties/prop-sun/household/plans", timeout=10).json()
+    alex = next(p for p in plans if p["request_id"] == request_id)
+    assert (alex["weekdays"], alex["at"], alex["assignee_id"], alex["price_yuan"]) == (
+        [2],
+        "10:00:00",
+        "staff-he-ping",
+        "180.00",
+    )
 
     # When the butler pauses 王芳's weekly cleaning while she is away, then resumes it
     butler = Screen(browser, url, "butler", DESKTOP)

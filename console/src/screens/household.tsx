@@ -535,7 +535,7 @@ function MakePlan({ request, onDone }: { request: Request; onDone: () => void })
               body: { request_id: request.id, weekdays: days, at: `${at}:00`, starts_on: starts, assignee_id: assignee },
             }),
           );
-          return `${plan.id}: ${label(plan.status)}`;
+          return `${plan.id}: ${t("monthlyPlans")} · ${label(`plan_${plan.status}`)}`;
         });
       }}
     >
