@@ -240,6 +240,11 @@ const zh = {
   resumePlan: "恢复",
   changePlan: "变更",
   endPlan: "终止",
+  statements: "月结单",
+  paidOrders: "有偿工单",
+  amountDue: "应收（元）",
+  visitsDone: "已上门",
+  visitsMissed: "未上门",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -483,6 +488,11 @@ const en: Words = {
   resumePlan: "Resume",
   changePlan: "Change",
   endPlan: "End",
+  statements: "Statements",
+  paidOrders: "Paid orders",
+  amountDue: "Amount due",
+  visitsDone: "done",
+  visitsMissed: "missed",
 };
 
 const labels: Record<Language, Record<string, string>> = {

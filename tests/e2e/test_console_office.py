@@ -257,6 +257,11 @@ def test_the_team_leader_prices_a_request_the_manager_plans_it_and_the_butler_pa
     manager.notice("包月计划 · 服务中")
     playwright.expect(card.locator(".badge.status")).to_have_text("已确认")
     manager.check("manager-household-requests")
+    # And the month's statement lists 王芳's plan, nothing done yet and nothing owed
+    manager.button("月结单").click()
+    wang = manager.page.locator("table.statement tr", has_text="1-0101 · 王芳")
+    playwright.expect(wang).to_contain_text("包月清洁 · 已上门 0 · 未上门 0 · ¥0.00")
+    manager.check("manager-household-statement")
     manager.close()
     plans = api(stack, "manager").get(f"{url}/api/properties/prop-sun/household/plans", timeout=10).json()
     alex = next(p for p in plans if p["request_id"] == request_id)

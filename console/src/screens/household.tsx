@@ -34,12 +34,15 @@ function weekdayNames(days: readonly number[]): string {
 
 /** Household services (家政): the price list, requests priced on site and turned into orders, monthly plans. */
 export function HouseholdScreen() {
-  const [part, setPart] = useState<"requests" | "plans" | "prices">("requests");
+  const { session } = useDesk();
+  const [part, setPart] = useState<"requests" | "plans" | "prices" | "statements">("requests");
   const people = usePeople();
   const parts = [
     ["requests", t("householdRequests")],
     ["plans", t("monthlyPlans")],
     ["prices", t("priceList")],
+    // The month's statement is the manager's to check before it is archived on the 1st.
+    ...(session.role === "manager" ? ([["statements", t("statements")]] as const) : []),
   ] as const;
   return (
     <section aria-labelledby="household-title">
@@ -60,6 +63,7 @@ export function HouseholdScreen() {
       {part === "requests" && <Requests people={people} />}
       {part === "plans" && <Plans people={people} />}
       {part === "prices" && <Prices />}
+      {part === "statements" && <Statements people={people} />}
     </section>
   );
 }
@@ -863,3 +867,91 @@ function MoveVisit({ plan, slot, onDone }: { plan: Plan; slot: string; onDone: (
   );
 }
 
+
+interface StatementOrder {
+  number: string;
+  status: string;
+  fee_cents: number;
+  done: boolean;
+}
+
+interface StatementCustomer {
+  resident_id: string | null;
+  unit_id: string | null;
+  plans: string[];
+  orders: StatementOrder[];
+  amount_yuan: string;
+}
+
+interface StatementPlan {
+  plan_id: string;
+  service: string;
+  price_cents: number;
+  done: number;
+  missed: number;
+  amount_yuan: string;
+}
+
+/** The month's statement: each customer's plan visits done and paid orders, what each owes, in yuan. */
+function Statements({ people }: { people: People | null }) {
+  const { api, propertyId, timezone } = useHousehold();
+  const [month, setMonth] = useState(localDate(new Date(), timezone).slice(0, 7));
+  const [statement, , error] = useLoad(
+    async () =>
+      (await must(
+        api.GET("/properties/{property_id}/household/statements/{month}", {
+          params: { path: { property_id: propertyId, month } },
+        }),
+      )) as unknown as { plans: StatementPlan[]; customers: StatementCustomer[] },
+    [api, propertyId, month],
+  );
+  return (
+    <div class="stack">
+      <Field label={t("registerMonth")}>
+        <input type="month" value={month} required onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
+      </Field>
+      {!statement ? (
+        <Loading error={error} />
+      ) : statement.customers.length === 0 ? (
+        <Empty />
+      ) : (
+        <table class="statement">
+          <thead>
+            <tr>
+              <th scope="col">{t("resident")}</th>
+              <th scope="col">{t("monthlyPlans")}</th>
+              <th scope="col">{t("paidOrders")}</th>
+              <th scope="col">{t("amountDue")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {statement.customers.map((c) => (
+              <tr key={`${c.resident_id}-${c.unit_id}`}>
+                <td>{residentLabel(people, c.resident_id, c.unit_id)}</td>
+                <td>
+                  {c.plans.map((id) => {
+                    const plan = statement.plans.find((p) => p.plan_id === id);
+                    return (
+                      <div key={id}>
+                        {label(plan?.service)} · {t("visitsDone")} {plan?.done ?? 0} · {t("visitsMissed")}{" "}
+                        {plan?.missed ?? 0} · ¥{plan?.amount_yuan}
+                      </div>
+                    );
+                  })}
+                </td>
+                <td>
+                  {c.orders.map((o) => (
+                    <div key={o.number}>
+                      {o.number} · {label(o.status)} · ¥{(o.fee_cents / 100).toFixed(2)}
+                    </div>
+                  ))}
+                </td>
+                <td>¥{c.amount_yuan}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
