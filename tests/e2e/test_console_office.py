@@ -158,6 +158,19 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     # And the gate does not hand mail over: that is the office's
     playwright.expect(card.get_by_role("button")).to_have_count(0)
     gate.check("gate-mail")
+    # And the gate asks the office whether to let in a furniture delivery for 王芳
+    gate.button("访客").click()
+    asking = gate.page.get_by_role("form", name="门岗询问")
+    asking.get_by_label("访客").fill("孙七")
+    asking.get_by_label("事由").fill("送家具 furniture delivery")
+    asking.get_by_label("查找住户（房号、姓名或电话）").fill("王芳")
+    gate.button("1-0101 · 王芳", asking).click()
+    gate.button("门岗询问", asking).click()
+    gate.notice("已询问管理处")
+    visit_id = re.search(r"SUN-VS-\d{8}-\d{3}", gate.page.get_by_role("status").inner_text())
+    assert visit_id is not None
+    playwright.expect(gate.card(visit_id.group()).locator(".badge.status")).to_have_text("待答复")
+    gate.check("gate-visitors")
     gate.close()
 
     # Then the clerk finds it waiting and hands it to 王芳 against her own signature
@@ -175,15 +188,29 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     collected = next(m for m in registers(stack, "mail") if m["id"] == mail_id.group())
     assert (collected["status"], collected["signed_by"]) == ("handed_over", "res-wang-fang")
 
-    # And the newspapers and visitors registers show the demo's subscription and the visitor let in
-    clerk.button("报刊订阅").click()
-    playwright.expect(clerk.page.locator("article", has_text="人民日报")).to_contain_text("¥300.00")
-    clerk.check("office-newspapers")
+    # When the clerk has confirmed the delivery with 王芳 and answers the gate
     clerk.button("访客").click()
-    visit = clerk.page.locator("article", has_text="赵六")
+    visit = clerk.card(visit_id.group())
+    clerk.button("答复门岗", visit).click()
+    playwright.expect(visit.get_by_label("确认人")).to_have_value("王芳")
+    clerk.button("同意进入", visit.locator("form")).click()
+    # Then the register keeps the answer, whom it was confirmed with and when
+    clerk.notice(f"{visit_id.group()}: 同意进入")
     playwright.expect(visit.locator(".badge.status")).to_have_text("同意进入")
-    playwright.expect(visit).to_contain_text("王芳")
+    answered = next(v for v in registers(stack, "visitors") if v["id"] == visit_id.group())
+    answered_at = datetime.fromisoformat(answered["answered_at"]).astimezone(SHANGHAI)
+    playwright.expect(visit).to_contain_text(f"答复时间{answered_at:%m/%d %H:%M} · 王芳")
     clerk.check("office-visitors")
+    # And the newspapers register shows the demo's year of People's Daily, billed in advance
+    clerk.button("报刊订阅").click()
+    playwright.expect(clerk.page.locator("article", has_text="人民日报")).to_contain_text("预收¥300.00")
+    clerk.check("office-newspapers")
+    # And in English, the same registers read in English
+    clerk.button("English").click()
+    playwright.expect(clerk.page.locator("nav.tabs")).to_have_text("Site office registers")
+    clerk.button("Newspapers").click()
+    playwright.expect(clerk.page.locator("article", has_text="人民日报")).to_contain_text("Awaiting signature")
+    clerk.check("office-newspapers-en")
     clerk.close()
 
 
