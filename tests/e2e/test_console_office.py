@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.console_kit import DESKTOP, PHONE, SHANGHAI, Screen, api, browser, playwright, stack
+from tests.e2e.console_kit import DESKTOP, PHONE, SHANGHAI, Screen, api, browser, playwright, stack, ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -214,7 +214,7 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     clerk.close()
 
 
-def test_the_team_leader_prices_a_request_the_manager_plans_it_and_the_butler_pauses_and_resumes_a_plan(
+def test_household_requests_are_priced_on_site_and_become_plans_and_orders_and_a_plan_is_paused_and_resumed(
     stack: dict[str, Any], browser: Any
 ) -> None:
     url = stack["console_url"]
@@ -299,9 +299,30 @@ def test_the_team_leader_prices_a_request_the_manager_plans_it_and_the_butler_pa
         "180.00",
     )
 
-    # When the butler pauses 王芳's weekly cleaning while she is away, then resumes it
+    # When the butler confirms with Alex the time of a move-in deep cleaning the team leader priced at ¥600
+    body = {"service": "deep_cleaning", "description": "开荒保洁 move-in cleaning", "resident_id": "res-alex-morgan"}
+    deep = api(stack, "desk").post(f"{url}/api/properties/prop-sun/household/requests", json=body, timeout=10).json()
+    assessment: dict[str, Any] = {"price_cents": 60000, "unit": "次"}
+    priced = api(stack, "cleaning-lead").post(
+        f"{url}/api/properties/prop-sun/household/requests/{deep['id']}/assessment", json=assessment, timeout=10
+    )
+    assert priced.status_code == 200, priced.text
     butler = Screen(browser, url, "butler", DESKTOP)
     butler.tab("家政服务")
+    card = butler.card(deep["id"])
+    butler.button("与住户确认时间并派单", card).click()
+    appointment = datetime.now(SHANGHAI).date() + timedelta(days=5)
+    card.get_by_label("预约时间").fill(f"{appointment}T14:00")
+    butler.button("与住户确认时间并派单", card.locator("form")).click()
+    # Then the priced order is issued for that afternoon, Shanghai time
+    butler.notice(f"已生成工单 · {appointment:%m/%d} 14:00")
+    playwright.expect(card.locator(".badge.status")).to_have_text("已确认")
+    order = re.search(r"SUN-\d{8}-\d{4}", butler.page.get_by_role("status").inner_text())
+    assert order is not None
+    ordered = ticket(stack, order.group())
+    assert (ordered["kind"], ordered["quote_cents"], ordered["paid"]) == ("household_service", 60000, True)
+
+    # When the butler pauses 王芳's weekly cleaning while she is away, then resumes it
     butler.button("包月计划").click()
     plan = butler.card("plan-demo-wang-clean")
     playwright.expect(plan.locator(".badge.status")).to_have_text("服务中")
