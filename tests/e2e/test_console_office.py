@@ -149,12 +149,13 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     gate.button("1-0101 · 王芳", logging).click()
     logging.get_by_label("寄件方").fill("京东物流 JD")
     gate.button("登记邮件", logging).click()
-    gate.notice("已登记")
+    gate.notice("已登记 · 已发送")
     mail_id = re.search(r"SUN-ML-\d{8}-\d{3}", gate.page.get_by_role("status").inner_text())
     assert mail_id is not None
     card = gate.card(mail_id.group())
     playwright.expect(card).to_contain_text("收件人1-0101 · 王芳")
     playwright.expect(card).to_contain_text("邮件类别包裹")
+    playwright.expect(card).to_contain_text("短信通知已发送")  # she was told by SMS
     # And the gate does not hand mail over: that is the office's
     playwright.expect(card.get_by_role("button")).to_have_count(0)
     gate.check("gate-mail")
