@@ -46,10 +46,12 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     url = stack["console_url"]
     clerk_api = api(stack, "clerk")
     # Given 王芳 already holds the demo's card and the office issued her two more today: her free three are used
+    issued_ids = []
     for card_number in ("SUN-0001002", "SUN-0001003"):
         body = {"resident_id": "res-wang-fang", "card_number": card_number}
         issued = clerk_api.post(f"{url}/api/properties/prop-sun/registers/pass-cards", json=body, timeout=10)
         assert issued.status_code == 201 and issued.json()["fee_cents"] == 0, issued.text
+        issued_ids.append(issued.json()["id"])
 
     # When the clerk issues her a fourth card
     clerk = Screen(browser, url, "clerk", DESKTOP)
@@ -75,6 +77,15 @@ def test_the_site_office_issues_a_pass_card_a_permit_and_hands_over_mail(stack: 
     clerk.button("签名领取", form).click()
     clerk.notice(f"{number.group()}: 已签名领取")
     playwright.expect(card.locator(".badge.status")).to_have_text("已领取")
+    # When she reports card SUN-0001002 lost, the clerk cancels it with the reason
+    lost = clerk.card(issued_ids[0])
+    clerk.button("挂失注销", lost).click()
+    lost.get_by_label("原因").fill("住户报失")
+    clerk.button("挂失注销", lost.locator("form")).click()
+    clerk.notice(f"{issued_ids[0]}: 已注销")
+    playwright.expect(lost.locator(".badge.status")).to_have_text("已注销")
+    playwright.expect(lost).to_contain_text("住户报失")
+    playwright.expect(lost.get_by_role("button")).to_have_count(0)
     clerk.check("office-pass-cards")
     handed = next(c for c in registers(stack, "pass-cards") if c["id"] == number.group())
     assert handed["status"] == "handed_over"
