@@ -9,10 +9,13 @@ import { DeskScreen } from "./screens/desk";
 import { FieldScreen } from "./screens/field";
 import { ManagerScreen } from "./screens/manager";
 import { ResidentScreen } from "./screens/resident";
+import { BooksScreen } from "./screens/shared";
 import { Loading } from "./ui";
 
 const DESK_READERS = new Set(["desk_agent", "callcentre_agent", "manager", "dispatcher"]);
 const FIELD = new Set(["technician", "contractor", "warranty_engineer"]);
+// Roles whose work is in the books only (the site office's registers, household pricing): no ticket queue.
+const BOOKS_ONLY = new Set(["office_clerk", "finance", "security", "team_leader"]);
 
 function preferredLanguage(config: ConsoleConfig, session: Session | null): Language {
   const kept = session && localStorage.getItem(`propdesk.language.${session.sub}`);
@@ -154,7 +157,9 @@ function Console({
         ? FieldScreen
         : session.role === "manager"
           ? ManagerScreen
-          : DeskScreen;
+          : BOOKS_ONLY.has(session.role)
+            ? BooksScreen
+            : DeskScreen;
   return (
     <DeskContext.Provider value={desk}>
       <header class="top">

@@ -296,3 +296,18 @@ def test_uncollected_mail_is_on_the_morning_list_and_the_reports_count_permits_a
     assert jobs.get_json("reports/monthly/_group/2026-11.json")["figures"]["registers"] == expected
     assert "待领邮件 Mail waiting" in jobs.get_text("reports/daily/SUN/2026-11-23.csv")
     assert "30分钟内办结 Issued within 30 minutes" in jobs.get_text("reports/daily/SUN/2026-11-23.html")
+
+
+def test_the_office_and_the_gate_find_the_resident_an_entry_names_and_field_staff_do_not(api, office, world):
+    # Given the office's clerk and the gate, who name a resident on a pass card, a parcel or a visitor
+    for who in ("clerk", "gate"):
+        # When they read the property's residents; Then they find 张伟 of U101 by name
+        reply = api.get("/properties/SUN/residents", office[who])
+        assert reply.status == 200, reply.body
+        assert {"id": "zhang", "unit_id": "U101", "name": "张伟"}.items() <= next(
+            r for r in reply.body if r["id"] == "zhang"
+        ).items()
+    # And finance, a technician and another property's clerk are refused as before
+    assert api.get("/properties/SUN/residents", office["finance"]).status == 403
+    assert api.get("/properties/SUN/residents", world["tech"]).status == 403
+    assert api.get("/properties/SUN/residents", office["moonclerk"]).status == 404

@@ -25,7 +25,8 @@ CACHE_SECONDS = 60.0
 # Who may read the lists that hold people's phone numbers; every other list is open to the property's staff.
 _DESK = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER})
 PEOPLE_READERS: dict[type[BaseModel], frozenset[Role]] = {
-    Resident: _DESK,
+    # The site office's registers name a resident (pass cards, mail, visitors): the clerk and the gate find them.
+    Resident: _DESK | {Role.OFFICE_CLERK, Role.SECURITY},
     Staff: _DESK | {Role.DISPATCHER},  # a dispatcher picks the technician to send
 }
 
@@ -133,7 +134,7 @@ class DirectoryService:
         readers = PEOPLE_READERS.get(model)
         if readers is not None and principal.role not in readers:
             # Field staff see a resident's contact through the ticket assigned to them, never the whole list.
-            raise Forbidden(f"the {model.__name__.lower()} list is kept for the desk, the call centre and managers")
+            raise Forbidden(f"the {model.__name__.lower()} list is not kept for this role")
         return self.store.list_records(model, property_id)
 
     def save(self, principal: Principal, record: M, *, create: bool) -> M:
