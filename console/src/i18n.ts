@@ -129,6 +129,14 @@ const zh = {
   zonePerson: "负责人（管家/客服）",
   zonePick: "选择区域",
   newZone: "新建区域",
+  morningNotSwept: "还没有晨会清单：每晚关台后的日清生成当天未完成工单的清单，供次日晨会逐项落实责任人。",
+  morningDay: "日清日期",
+  morningSweptAt: "日清时间",
+  morningCsv: "下载 CSV",
+  morningMail: "待领邮件",
+  morningResponsible: "责任人",
+  morningAge: "已历时（小时）",
+  morningNextDue: "下一到期",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -261,6 +269,15 @@ const en: Words = {
   zonePerson: "Person (butler or desk agent)",
   zonePick: "Pick a zone",
   newZone: "New zone",
+  morningNotSwept:
+    "No morning list yet: the end-of-day sweep after the desk closes lists every unfinished order, for the next morning's meeting to give each a responsible person.",
+  morningDay: "Swept on",
+  morningSweptAt: "Swept at",
+  morningCsv: "Download CSV",
+  morningMail: "Mail waiting",
+  morningResponsible: "Responsible",
+  morningAge: "Age (hours)",
+  morningNextDue: "Next due",
 };
 
 const labels: Record<Language, Record<string, string>> = {
@@ -287,6 +304,7 @@ const labels: Record<Language, Record<string, string>> = {
     answered: "当场答复", ticket_created: "已开单", ticket_linked: "已有工单", transferred: "转交",
     resident: "住户", desk_agent: "客服", callcentre_agent: "400 客服", butler: "管家", dispatcher: "调度",
     technician: "技工", warranty_engineer: "维保工程师", contractor: "施工单位", manager: "经理",
+    control_room: "中控室", unassigned: "未指派", site_office: "管理处",
   },
   en: {
     needs_identification: "Needs identification", received: "Received", classified: "Classified",
@@ -317,6 +335,7 @@ const labels: Record<Language, Record<string, string>> = {
     resident: "Resident", desk_agent: "Desk agent", callcentre_agent: "Call centre", butler: "Butler",
     dispatcher: "Dispatcher", technician: "Technician", warranty_engineer: "Warranty engineer",
     contractor: "Contractor", manager: "Manager",
+    control_room: "Control room", unassigned: "Unassigned", site_office: "Site office",
   },
 };
 
