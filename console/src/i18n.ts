@@ -137,6 +137,7 @@ const zh = {
   morningResponsible: "责任人",
   morningAge: "已历时（小时）",
   morningNextDue: "下一到期",
+  suggestionCarriedOut: "落实情况",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -278,6 +279,7 @@ const en: Words = {
   morningResponsible: "Responsible",
   morningAge: "Age (hours)",
   morningNextDue: "Next due",
+  suggestionCarriedOut: "What was done",
 };
 
 const labels: Record<Language, Record<string, string>> = {
@@ -305,6 +307,7 @@ const labels: Record<Language, Record<string, string>> = {
     resident: "住户", desk_agent: "客服", callcentre_agent: "400 客服", butler: "管家", dispatcher: "调度",
     technician: "技工", warranty_engineer: "维保工程师", contractor: "施工单位", manager: "经理",
     control_room: "中控室", unassigned: "未指派", site_office: "管理处",
+    adopted: "已采纳", adopt: "采纳", decline: "不采纳", suggestion_done: "已落实",
   },
   en: {
     needs_identification: "Needs identification", received: "Received", classified: "Classified",
@@ -336,6 +339,7 @@ const labels: Record<Language, Record<string, string>> = {
     dispatcher: "Dispatcher", technician: "Technician", warranty_engineer: "Warranty engineer",
     contractor: "Contractor", manager: "Manager",
     control_room: "Control room", unassigned: "Unassigned", site_office: "Site office",
+    adopted: "Adopted", adopt: "Adopt", decline: "Decline", suggestion_done: "Mark done",
   },
 };
 
