@@ -138,6 +138,7 @@ const zh = {
   morningAge: "已历时（小时）",
   morningNextDue: "下一到期",
   suggestionCarriedOut: "落实情况",
+  urged: "催办次数",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -280,6 +281,7 @@ const en: Words = {
   morningAge: "Age (hours)",
   morningNextDue: "Next due",
   suggestionCarriedOut: "What was done",
+  urged: "Times urged",
 };
 
 const labels: Record<Language, Record<string, string>> = {

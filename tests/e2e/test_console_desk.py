@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
 
-from tests.e2e.console_kit import DESKTOP, PHONE, Screen, api, browser, playwright, stack, ticket
+from tests.e2e.console_kit import DESKTOP, PHONE, SHANGHAI, Screen, api, browser, playwright, stack, ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -117,3 +118,107 @@ def test_the_desk_adopts_a_suggestion_and_later_marks_it_done_and_declines_anoth
         events = desk_api.get(f"{url}/api/tickets/{ticket(stack, number)['id']}/events", timeout=10).json()["events"]
         outcomes.append([(e["action"], e["data"].get("outcome")) for e in events if e["action"] in ("adopt", "answer")])
     assert outcomes == [[("adopt", "adopted"), ("answer", "done")], [("answer", "declined")]]
+
+
+def _tomorrow() -> str:
+    """Tomorrow's date in Shanghai, as the desk types it into the appointment field."""
+    return (datetime.now(SHANGHAI) + timedelta(days=1)).strftime("%Y-%m-%d")
+
+
+def test_the_desk_books_urges_and_voids_and_the_technician_sees_the_booking_and_the_urging(
+    stack: dict[str, Any], browser: Any
+) -> None:
+    url = stack["console_url"]
+    desk = Screen(browser, url, "desk", DESKTOP)
+    # Given 王芳's broken balcony door, classified for engineering
+    door = _record(desk, "报修", "阳台门关不上")
+    number = door.get_attribute("aria-label") or ""
+    desk.button("分类", door).click()
+    desk.button("分类", door.locator("form")).click()
+    playwright.expect(door.locator(".badge.status")).to_have_text("已分类")
+    # When the desk books the visit with her for 10:00 tomorrow and dispatches it to 周强
+    desk.button("预约", door).click()
+    door.get_by_label("预约时间 (Asia/Shanghai)").fill(f"{_tomorrow()}T10:00")
+    desk.button("预约", door.locator("form")).click()
+    day = _tomorrow()[5:].replace("-", "/")
+    playwright.expect(door.locator("dd", has_text=f"{day} 10:00")).to_be_visible()
+    desk.button("派工", door).click()
+    door.get_by_label("技工").select_option(label="周强 · 技工")
+    desk.button("派工", door.locator("form")).click()
+    playwright.expect(door.locator(".badge.status")).to_have_text("已派工")
+    # and the visit's own target is on site at the appointed time
+    playwright.expect(door.locator(".timers")).to_contain_text(f"预约上门: {day} 10:00")
+    # And urges it twice when 王芳 calls back about it
+    for times in ("1", "2"):
+        desk.button("催办", door).click()
+        playwright.expect(door.locator("dt", has_text="催办次数").locator("+ dd")).to_have_text(times)
+    desk.check("desk-booked-and-urged")
+    # Then 周强's phone shows the appointment and the urging
+    tech = Screen(browser, url, "technician", PHONE)
+    card = tech.card(number)
+    playwright.expect(card.locator("dt", has_text="预约时间").locator("+ dd")).to_have_text(f"{day} 10:00")
+    playwright.expect(card.locator("dt", has_text="催办次数").locator("+ dd")).to_have_text("2")
+    tech.close()
+
+    # When 王芳 reports a dripping tap and calls again: she fixed it herself, so the desk voids it with the reason
+    tap = _record(desk, "报修", "卫生间水龙头滴水")
+    tap_number = tap.get_attribute("aria-label") or ""
+    _answer(desk, tap, "作废", "原因", "住户已自行修好")
+    playwright.expect(tap.locator(".badge.status")).to_have_text("已作废")
+    desk.check("desk-voided")
+    desk.close()
+    # Then the trail keeps the reason, and 王芳 sees the order voided
+    events = api(stack, "desk").get(f"{url}/api/tickets/{ticket(stack, tap_number)['id']}/events", timeout=10)
+    assert [(e["action"], e["note"]) for e in events.json()["events"] if e["action"] == "void"] == [
+        ("void", "住户已自行修好")
+    ]
+    resident = Screen(browser, url, "resident", PHONE)
+    playwright.expect(resident.card(tap_number).locator(".badge.status")).to_have_text("已作废")
+    resident.close()
+
+
+def _quoted(stack: dict[str, Any], description: str, amount_cents: int) -> str:
+    """A paid repair of 王芳's that 周强 has quoted on site, set up through the API; returns its number."""
+    base = f"{stack['console_url']}/api"
+    desk, tech = api(stack, "desk"), api(stack, "technician")
+    body = {"kind": "repair", "channel": "phone", "description": description, "resident_id": "res-wang-fang"}
+    created = desk.post(f"{base}/properties/{PROPERTY}/tickets", json=body, timeout=20)
+    assert created.status_code == 201, created.text
+    ticket_id = created.json()["id"]
+    steps = [
+        (desk, "classify", {"department": "engineering", "paid": True}),
+        (desk, "dispatch", {"department": "engineering", "assignee_id": "staff-zhou-qiang"}),
+        (tech, "accept", {}),
+        (tech, "arrive", {}),
+        (tech, "quote", {"amount_cents": amount_cents, "note": "含材料"}),
+    ]
+    for who, action, payload in steps:
+        reply = who.post(f"{base}/tickets/{ticket_id}/actions/{action}", json=payload, timeout=20)
+        assert reply.status_code == 200, (action, reply.text)
+    return str(created.json()["number"])
+
+
+def test_the_resident_approves_one_quote_and_declines_another(stack: dict[str, Any], browser: Any) -> None:
+    # Given 周强 quoted ¥120 for a new lock and ¥850 for re-tiling the bathroom
+    lock = _quoted(stack, "换入户门锁芯", 12_000)
+    tiles = _quoted(stack, "卫生间墙砖重新铺贴", 85_000)
+    resident = Screen(browser, stack["console_url"], "resident", PHONE)
+    lock_card, tiles_card = resident.card(lock), resident.card(tiles)
+    playwright.expect(lock_card.locator(".badge.status")).to_have_text("已报价")
+    playwright.expect(lock_card.locator("dt", has_text="报价").locator("+ dd")).to_have_text("¥120.00")
+    playwright.expect(tiles_card.locator("dt", has_text="报价").locator("+ dd")).to_have_text("¥850.00")
+    resident.check("resident-quotes")
+    # When 王芳 approves the lock and declines the tiles
+    resident.button("同意报价", lock_card).click()
+    playwright.expect(lock_card.locator(".badge.status")).to_have_text("报价已同意")
+    resident.button("拒绝报价", tiles_card).click()
+    playwright.expect(tiles_card.locator(".badge.status")).to_have_text("已完结")
+    resident.check("resident-quotes-decided")
+    resident.close()
+    # Then 周强 may start on the lock, and the tiles are no longer his work
+    tech = Screen(browser, stack["console_url"], "technician", PHONE)
+    lock_work = tech.card(lock)
+    playwright.expect(lock_work.locator(".badge.status")).to_have_text("报价已同意")
+    playwright.expect(tech.button("开始维修", lock_work)).to_be_visible()
+    playwright.expect(tech.card(tiles)).to_have_count(0)
+    tech.close()
