@@ -10,7 +10,7 @@ import { ManagerScreen } from "./screens/manager";
 import { ResidentScreen } from "./screens/resident";
 import { Loading } from "./ui";
 
-const DESK_READERS = new Set(["desk_agent", "callcentre_agent", "manager", "dispatcher"]);
+const DESK_READERS = new Set(["desk_agent", "callcentre_agent", "manager", "dispatcher", "control_room"]);
 const FIELD = new Set(["technician", "contractor", "warranty_engineer"]);
 
 function preferredLanguage(config: ConsoleConfig, session: Session | null): Language {

@@ -222,3 +222,27 @@ def test_the_resident_approves_one_quote_and_declines_another(stack: dict[str, A
     playwright.expect(tech.button("开始维修", lock_work)).to_be_visible()
     playwright.expect(tech.card(tiles)).to_have_count(0)
     tech.close()
+
+
+def test_the_control_room_works_the_desks_screens_at_night(stack: dict[str, Any], browser: Any) -> None:
+    # Given 钱峰 of the control room, who takes the desk's calls after it closes
+    night = Screen(browser, stack["console_url"], "control-room", DESKTOP)
+    tabs = night.page.locator("nav.tabs").get_by_role("button")
+    playwright.expect(tabs).to_contain_text(["工单队列", "来电/来访登记", "晨会清单", "今日值班记录"])
+    # When 王芳 calls about a lift stuck on the 8th floor, found by her name
+    night.tab("来电/来访登记")
+    night.page.get_by_label("查找住户（房号、姓名或电话）").fill("王芳")
+    night.button("1-0101 · 王芳").click()
+    night.page.get_by_label("内容", exact=True).fill("电梯停在8楼不动")
+    night.button("提交").click()
+    # Then the order is recorded for her unit, and the queue holds it beside the week-old repair
+    card = night.page.locator("article", has_text="电梯停在8楼不动")
+    playwright.expect(card.locator(".badge.status")).to_have_text("已受理")
+    playwright.expect(card).to_contain_text("1-0101")
+    night.check("control-room-record")
+    night.tab("工单队列")
+    queue = night.page.locator("table.queue")
+    playwright.expect(queue.locator("tr", has_text=SAMPLE)).to_contain_text("已派工")
+    playwright.expect(queue.locator("tr", has_text="电梯停在8楼不动")).to_contain_text("已受理")
+    night.check("control-room-queue")
+    night.close()

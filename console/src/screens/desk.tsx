@@ -15,8 +15,9 @@ type Tab = "queue" | "record" | "callbacks" | "coordination" | "morning" | strin
 export function DeskScreen() {
   const [tab, setTab] = useState<Tab>("queue");
   const { session } = useDesk();
-  // Only the desk, the call centre and managers read the residents list that recording a call searches.
-  const records = ["desk_agent", "callcentre_agent", "manager"].includes(session.role);
+  // Only the desk, the call centre, managers and the control room (the desk at night) read the residents list
+  // that recording a call searches.
+  const records = ["desk_agent", "callcentre_agent", "manager", "control_room"].includes(session.role);
   const tabs: [Tab, string][] = [
     ["queue", t("queue")],
     ...(records ? ([["record", t("newReport")]] as [Tab, string][]) : []),
