@@ -242,7 +242,7 @@ def test_the_control_room_works_the_desks_screens_at_night(stack: dict[str, Any]
     night.check("control-room-record")
     night.tab("工单队列")
     queue = night.page.locator("table.queue")
-    playwright.expect(queue.locator("tr", has_text=SAMPLE)).to_contain_text("已派工")
+    playwright.expect(queue.locator("tr", has_text=SAMPLE)).to_contain_text("厨房水管漏水")
     playwright.expect(queue.locator("tr", has_text="电梯停在8楼不动")).to_contain_text("已受理")
     night.check("control-room-queue")
     night.close()
