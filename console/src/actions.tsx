@@ -13,6 +13,20 @@ const AT_ONCE = new Set(["accept", "arrive", "start", "approve_quote", "reject_q
 // Taken elsewhere: photos go with the report or the completion; comments and identification are not on this panel.
 const ELSEWHERE = new Set(["attach", "comment", "identify"]);
 const REASONED = new Set(["pause", "resume", "refuse", "void", "reopen", "mark_invalid"]);
+// A suggestion's answer is one API action with outcomes (建议: 采纳 / 不采纳 / 已落实): the desk sees each as a button.
+const SUGGESTION_ANSWERS: Record<string, { action: string; outcome?: "declined" | "done" }> = {
+  adopt: { action: "adopt" },
+  decline: { action: "answer", outcome: "declined" },
+  suggestion_done: { action: "answer", outcome: "done" },
+};
+
+/** The buttons for what the API allows: a suggestion's answer offered as declining it, or once adopted, as done. */
+function offered(ticket: Ticket): string[] {
+  const actions = ticket.allowed_actions.filter((a) => !ELSEWHERE.has(a));
+  if (ticket.kind !== "suggestion" || !actions.includes("answer")) return actions;
+  if (ticket.status === "adopted") return actions.map((a) => (a === "answer" ? "suggestion_done" : a));
+  return actions.flatMap((a) => (a === "answer" ? ["answer", "decline"] : [a]));
+}
 
 interface Material {
   name: string;
@@ -26,14 +40,14 @@ export function ActionPanel({ ticket, onDone }: { ticket: Ticket; onDone: (ticke
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const actions = ticket.allowed_actions.filter((a) => !ELSEWHERE.has(a));
+  const actions = offered(ticket);
 
   const run = async (action: string, work: () => Promise<object | undefined>) => {
     setBusy(true);
     setError(null);
     try {
       const body = await work();
-      const updated = await act(desk.api, ticket.id, action, body);
+      const updated = await act(desk.api, ticket.id, SUGGESTION_ANSWERS[action]?.action ?? action, body);
       setOpen(null);
       desk.notify(`${ticket.number}: ${label(action)} ✓`);
       onDone(updated);
@@ -54,7 +68,7 @@ export function ActionPanel({ ticket, onDone }: { ticket: Ticket; onDone: (ticke
             key={action}
             disabled={busy}
             aria-expanded={AT_ONCE.has(action) ? undefined : open === action}
-            class={action === "void" || action === "reject_quote" || action === "refuse" ? "danger" : ""}
+            class={["void", "reject_quote", "refuse", "decline"].includes(action) ? "danger" : ""}
             onClick={() => (AT_ONCE.has(action) ? run(action, async () => undefined) : setOpen(open === action ? null : action))}
           >
             {label(action)}
@@ -146,6 +160,10 @@ function ActionForm({
           return entry ? { entry_id: entry.id } : { answer: text.trim() };
         case "escalate":
           return { answer: text.trim() };
+        case "adopt":
+        case "decline":
+        case "suggestion_done":
+          return { answer: text.trim(), outcome: SUGGESTION_ANSWERS[action]?.outcome ?? "adopted" };
         case "coordinate":
           return { owner_id: assignee || null, note };
         case "close":
@@ -308,7 +326,9 @@ function ActionForm({
       {action === "answer" && !entry && textField(t("answer"), true)}
       {action === "escalate" && textField(t("answer"), true)}
       {REASONED.has(action) && textField(t("reason"), true)}
-      {!REASONED.has(action) && action !== "answer" && action !== "escalate" && textField(t("note"))}
+      {(action === "adopt" || action === "decline") && textField(t("reason"), true)}
+      {action === "suggestion_done" && textField(t("suggestionCarriedOut"), true)}
+      {!REASONED.has(action) && !(action in SUGGESTION_ANSWERS) && action !== "answer" && action !== "escalate" && textField(t("note"))}
       <div class="form-buttons">
         <button type="submit" disabled={busy}>
           {label(action)}

@@ -12,7 +12,7 @@ import { ResidentScreen } from "./screens/resident";
 import { BooksScreen } from "./screens/shared";
 import { Loading } from "./ui";
 
-const DESK_READERS = new Set(["desk_agent", "callcentre_agent", "manager", "dispatcher"]);
+const DESK_READERS = new Set(["desk_agent", "callcentre_agent", "manager", "dispatcher", "control_room"]);
 const FIELD = new Set(["technician", "contractor", "warranty_engineer"]);
 // Roles whose work is in the books only (the site office's registers, household pricing): no ticket queue.
 const BOOKS_ONLY = new Set(["office_clerk", "finance", "security", "team_leader"]);

@@ -280,6 +280,16 @@ const zh = {
   amountDue: "应收（元）",
   visitsDone: "已上门",
   visitsMissed: "未上门",
+  morningNotSwept: "还没有晨会清单：每晚关台后的日清生成当天未完成工单的清单，供次日晨会逐项落实责任人。",
+  morningDay: "日清日期",
+  morningSweptAt: "日清时间",
+  morningCsv: "下载 CSV",
+  morningMail: "待领邮件",
+  morningResponsible: "责任人",
+  morningAge: "已历时（小时）",
+  morningNextDue: "下一到期",
+  suggestionCarriedOut: "落实情况",
+  urged: "催办次数",
 } as const;
 
 type Words = { [K in keyof typeof zh]: string };
@@ -563,6 +573,17 @@ const en: Words = {
   amountDue: "Amount due",
   visitsDone: "done",
   visitsMissed: "missed",
+  morningNotSwept:
+    "No morning list yet: the end-of-day sweep after the desk closes lists every unfinished order, for the next morning's meeting to give each a responsible person.",
+  morningDay: "Swept on",
+  morningSweptAt: "Swept at",
+  morningCsv: "Download CSV",
+  morningMail: "Mail waiting",
+  morningResponsible: "Responsible",
+  morningAge: "Age (hours)",
+  morningNextDue: "Next due",
+  suggestionCarriedOut: "What was done",
+  urged: "Times urged",
 };
 
 const labels: Record<Language, Record<string, string>> = {
@@ -637,6 +658,8 @@ const labels: Record<Language, Record<string, string>> = {
     deep_cleaning: "开荒保洁",
     hourly_cleaning: "钟点清洁",
     paid_service: "有偿服务",
+    control_room: "中控室", unassigned: "未指派", site_office: "管理处",
+    adopted: "已采纳", adopt: "采纳", decline: "不采纳", suggestion_done: "已落实",
   },
   en: {
     needs_identification: "Needs identification", received: "Received", classified: "Classified",
@@ -715,6 +738,8 @@ const labels: Record<Language, Record<string, string>> = {
     deep_cleaning: "Move-in deep cleaning",
     hourly_cleaning: "Hourly cleaning",
     paid_service: "Paid service",
+    control_room: "Control room", unassigned: "Unassigned", site_office: "Site office",
+    adopted: "Adopted", adopt: "Adopt", decline: "Decline", suggestion_done: "Mark done",
   },
 };
 

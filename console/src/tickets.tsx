@@ -108,6 +108,12 @@ export function TicketCard({ ticket, onChange }: { ticket: Ticket; onChange: (ti
             <dd>{when(ticket.appointment_at, timezone)}</dd>
           </>
         )}
+        {ticket.urge_count > 0 && (
+          <>
+            <dt>{t("urged")}</dt>
+            <dd>{ticket.urge_count}</dd>
+          </>
+        )}
         {ticket.answer && (
           <>
             <dt>{t("answer")}</dt>

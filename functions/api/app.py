@@ -22,7 +22,7 @@ from propdesk.errors import DomainError
 from propdesk.logging import PhoneMaskingFormatter
 from propdesk.logic.limits import LimitReached
 from request_body import BodyRefused, normalise
-from routes import actions, directory, duty, household, knowledge, registers, reports, tickets
+from routes import actions, directory, duty, household, knowledge, morning, registers, reports, tickets
 from routes import zones as zone_routes
 
 logger = Logger(logger_formatter=PhoneMaskingFormatter())
@@ -49,6 +49,7 @@ app.include_router(zone_routes.router)
 app.include_router(household.router)
 app.include_router(knowledge.router)
 app.include_router(duty.router)
+app.include_router(morning.router)
 # operationId is the route function's own name (create_ticket, classify_ticket...): generated clients name their
 # methods after it, so it must not move when a path does. Creations are documented with the 201 they answer.
 for _route in [*app._static_routes, *app._dynamic_routes]:  # where Powertools keeps the registered routes

@@ -1,8 +1,8 @@
 import { useMemo, useState } from "preact/hooks";
-import { allTickets, idempotencyKey, must, type Resident, type Ticket, type Unit } from "../api";
+import { allTickets, idempotencyKey, must, type Resident, type Schemas, type Ticket, type Unit } from "../api";
 import { useDesk } from "../context";
-import { fromLocalInput, startOfLocalDay, when } from "../format";
-import { label, t } from "../i18n";
+import { fromLocalInput, when } from "../format";
+import { label, t, targetLabel } from "../i18n";
 import { FINAL } from "../sla";
 import { TicketCard, TicketTable } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
@@ -15,8 +15,9 @@ type Tab = "queue" | "record" | "callbacks" | "coordination" | "morning" | strin
 export function DeskScreen() {
   const [tab, setTab] = useState<Tab>("queue");
   const { session } = useDesk();
-  // Only the desk, the call centre and managers read the residents list that recording a call searches.
-  const records = ["desk_agent", "callcentre_agent", "manager"].includes(session.role);
+  // Only the desk, the call centre, managers and the control room (the desk at night) read the residents list
+  // that recording a call searches.
+  const records = ["desk_agent", "callcentre_agent", "manager", "control_room"].includes(session.role);
   const tabs: [Tab, string][] = [
     ["queue", t("queue")],
     ...(records ? ([["record", t("newReport")]] as [Tab, string][]) : []),
@@ -140,45 +141,135 @@ function Coordination() {
   );
 }
 
-/** Everything unfinished from before today, for the morning meeting, each with the person responsible. */
+/** The morning-meeting list (早会清单) the end-of-day sweep wrote: unfinished orders by department, each with the
+ * person responsible, and mail waiting; the newest day first, earlier days of the month on demand. */
 function MorningList() {
-  const { timezone, staff } = useDesk();
-  const [tickets, , error] = useOpenTickets();
-  if (!tickets) return <Loading error={error} />;
-  const today = startOfLocalDay(new Date(), timezone);
-  const carried = tickets.filter((x) => x.created_at < today || x.status === "coordination");
-  const name = (id: string | null) => staff.find((s) => s.id === id)?.name ?? "—";
+  const { api, timezone, staff, property } = useDesk();
+  const propertyId = property?.id ?? "";
+  const path = { property_id: propertyId };
+  const [days, reloadDays, daysError] = useLoad(
+    async () => (await must(api.GET("/properties/{property_id}/morning", { params: { path } }))).days,
+    [api, propertyId],
+  );
+  const [picked, setPicked] = useState<string | null>(null);
+  const day = picked ?? days?.[0] ?? null;
+  const [meeting, , meetingError] = useLoad(async () => {
+    if (!day) return null;
+    const params = { path: { ...path, day } };
+    const [list, csv] = await Promise.all([
+      must(api.GET("/properties/{property_id}/morning/{day}", { params })),
+      must(api.GET("/properties/{property_id}/morning/{day}", { params: { ...params, query: { format: "csv" } } })),
+    ]);
+    return { list: list as MorningMeeting, csv: csv as MorningLink };
+  }, [api, propertyId, day]);
+  if (!days) return <Loading error={daysError} />;
+  if (day && !meeting) return <Loading error={meetingError} />;
+  const name = (id: string) => staff.find((s) => s.id === id)?.name ?? label(id);
+  const list = meeting?.list;
   return (
     <section aria-labelledby="morning-title">
       <h2 id="morning-title">
-        {t("morning")} ({carried.length})
+        {t("morning")} {list && `(${list.total})`}
+        <button type="button" class="secondary small" onClick={() => (setPicked(null), reloadDays())}>
+          {t("refresh")}
+        </button>
       </h2>
-      {carried.length === 0 ? (
-        <Empty />
+      {!list ? (
+        <p class="empty">{t("morningNotSwept")}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("number")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("description")}</th>
-              <th scope="col">{t("created")}</th>
-              <th scope="col">{t("owner")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {carried.map((x) => (
-              <tr key={x.id}>
-                <td>{x.number}</td>
-                <td>{label(x.status)}</td>
-                <td class="text">{x.title ?? x.description}</td>
-                <td>{when(x.created_at, timezone)}</td>
-                <td>{name(x.assignee_id)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <div class="row">
+            <Field label={t("morningDay")}>
+              <select value={day ?? ""} onChange={(e) => setPicked(e.currentTarget.value)}>
+                {days.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <p class="muted">
+              {t("morningSweptAt")}: {when(list.as_of, timezone)}
+            </p>
+            {meeting?.csv && (
+              <a href={meeting.csv.url} download>
+                {t("morningCsv")}
+              </a>
+            )}
+          </div>
+          {list.departments.length === 0 && <Empty />}
+          {list.departments.map((group) => (
+            <MorningTable
+              key={group.department}
+              title={label(group.department)}
+              items={group.items}
+              name={name}
+              timezone={timezone}
+            />
+          ))}
+          {(list.mail_waiting ?? []).length > 0 && (
+            <MorningTable
+              title={t("morningMail")}
+              items={list.mail_waiting ?? []}
+              name={(who) => who}
+              timezone={timezone}
+            />
+          )}
+        </>
       )}
+    </section>
+  );
+}
+
+type MorningMeeting = Schemas["MorningList"];
+type MorningLink = Schemas["MorningLink"];
+type MorningItem = Schemas["MorningItem"];
+
+function MorningTable({
+  title,
+  items,
+  name,
+  timezone,
+}: {
+  title: string;
+  items: MorningItem[];
+  name: (id: string) => string;
+  timezone: string;
+}) {
+  return (
+    <section aria-label={title}>
+      <h3>
+        {title} ({items.length})
+      </h3>
+      <table class="morning">
+        <thead>
+          <tr>
+            <th scope="col">{t("number")}</th>
+            <th scope="col">{t("kind")}</th>
+            <th scope="col">{t("status")}</th>
+            <th scope="col">{t("morningResponsible")}</th>
+            <th scope="col">{t("morningAge")}</th>
+            <th scope="col">{t("morningNextDue")}</th>
+            <th scope="col">{t("breached")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((x) => (
+            <tr key={x.ticket_id}>
+              <td>{x.number}</td>
+              <td>{label(x.kind)}</td>
+              <td>
+                {label(x.status)}
+                {x.coordination && x.status !== "coordination" ? ` · ${label("coordination")}` : ""}
+              </td>
+              <td>{name(x.responsible)}</td>
+              <td>{x.age_hours}</td>
+              <td>{when(x.next_due, timezone)}</td>
+              <td>{x.breaches.map(targetLabel).join(", ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -23,7 +23,8 @@ CACHE_SECONDS = 60.0
 
 
 # Who may read the lists that hold people's phone numbers; every other list is open to the property's staff.
-_DESK = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER})
+# The control room takes the desk's calls at night (DOMAIN: desk hours), so it finds the caller as the desk does.
+_DESK = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER, Role.CONTROL_ROOM})
 PEOPLE_READERS: dict[type[BaseModel], frozenset[Role]] = {
     # The site office's registers name a resident (pass cards, mail, visitors): the clerk and the gate find them.
     Resident: _DESK | {Role.OFFICE_CLERK, Role.SECURITY},

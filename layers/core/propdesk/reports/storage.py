@@ -50,6 +50,19 @@ def list_keys(bucket: str, prefix: str) -> list[str]:
     return sorted(keys)
 
 
+def list_names(bucket: str, folder: str, *, after: str = "") -> list[str]:
+    """The names of the files directly in a folder (not in its subfolders), sorted; only those after `after`."""
+    names: list[str] = []
+    pages = (
+        _client()
+        .get_paginator("list_objects_v2")
+        .paginate(Bucket=bucket, Prefix=folder, Delimiter="/", StartAfter=after or folder)
+    )
+    for page in pages:
+        names.extend(obj["Key"].removeprefix(folder) for obj in page.get("Contents", []))
+    return sorted(names)
+
+
 def exists(bucket: str, key: str) -> bool:
     client = _client()
     try:

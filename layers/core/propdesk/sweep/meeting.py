@@ -23,6 +23,16 @@ def list_key(property_id: str, day: str, ext: str) -> str:
     return f"meetings/{property_id}/{day}.{ext}"
 
 
+def lists_folder(property_id: str) -> str:
+    """Where a property's lists lie, each day's parts in a folder of its own below."""
+    return f"meetings/{property_id}/"
+
+
+def manual_prefix(property_id: str, day: str) -> str:
+    """The keys of the runs made by hand on a day (`{day}-manual-{HHMMSS}`), which sort by time of day."""
+    return f"meetings/{property_id}/{day}-manual-"
+
+
 def write_part(bucket: str, property_id: str, day: str, page: int, rows: Iterable[dict[str, Any]]) -> None:
     """One page's rows; rewriting a page after a crash overwrites the same key with the same rows."""
     text = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
