@@ -129,6 +129,8 @@ def install_lambda_seam(workers: Workers, now: Callable[[], datetime] | None = N
     _name_unnamed_executions()
     tolerate_starting_executions()
     parse_json_paths_once()
+    reuse_task_clients()
+    query_one_partition()
     _print_outbound_sms(now or (lambda: datetime.now(UTC)))
 
     def stop() -> None:
@@ -355,6 +357,86 @@ def parse_json_paths_once() -> Callable[[], None]:
     return undo
 
 
+def query_one_partition() -> Callable[[], None]:
+    """A Query on a table's own key reads only that partition, as DynamoDB does; returns the undo.
+
+    moto answers it by sorting every item of the table and keeping those with the key, so each read of
+    a ticket costs the size of the whole table and a busy local stack slows down as it fills. The answer
+    is the same: that partition's items in key order. Queries on an index are left to moto.
+    """
+    from moto.dynamodb.models.table import Table
+
+    if getattr(Table.query, "_one_partition", False):
+        return _nothing
+    original_query, original_all_items = Table.query, Table.all_items
+    reading = threading.local()
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name or hash_key is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        reading.partition = (self, hash_key)
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            reading.partition = None
+
+    def all_items(self: Any) -> Any:
+        partition = getattr(reading, "partition", None)
+        if partition is None or partition[0] is not self:
+            return original_all_items(self)
+        found = self.items.get(partition[1])  # .get: the table's defaultdict must not grow an empty partition
+        if found is None:
+            return []
+        if not self.range_key_attr:
+            return [found]
+        return sorted(found.values(), key=lambda item: item.range_key)
+
+    query._one_partition = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+
+    def undo() -> None:
+        Table.query = original_query  # type: ignore[method-assign]
+        Table.all_items = original_all_items  # type: ignore[method-assign]
+
+    return undo
+
+
+def reuse_task_clients() -> Callable[[], None]:
+    """The state-machine engine's Lambda tasks share one client per region; returns the undo.
+
+    moto's engine builds a new boto3 client for every Lambda task it runs (tens of milliseconds, the largest
+    single cost of a task after the function itself); a client is safe to share between threads, and these
+    differ only by region and by whether moto intercepts the call or its server answers it.
+    """
+    from moto.core.models import botocore_stubber
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    original = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
+    if getattr(original, "_shared", False):
+        return _nothing
+    lock = threading.Lock()
+    clients: dict[tuple[str, str, bool], Any] = {}
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if state_credentials is not None:  # a task that assumes a role of its own gets a client of its own
+            return original(region, service, state_credentials)
+        key = (region, service, bool(botocore_stubber.enabled))
+        with lock:
+            if key not in clients:
+                clients[key] = original(region, service, None)
+            return clients[key]
+
+    boto_client_for._shared = True  # type: ignore[attr-defined]
+    lambda_eval_utils.boto_client_for = boto_client_for  # type: ignore[attr-defined]
+
+    def undo() -> None:
+        lambda_eval_utils.boto_client_for = original  # type: ignore[attr-defined]
+
+    return undo
+
+
 def _cached_parse(original: Callable[[str], Any], lock: threading.Lock) -> Callable[[str], Any]:
     @functools.lru_cache(maxsize=4096)
     def parse(path: str) -> Any:
@@ -441,7 +523,8 @@ def _label_step_functions_invokes() -> None:
         def add_header(request: Any, **_: Any) -> None:
             request.headers[TRIGGER_HEADER] = "sfn"
 
-        client.meta.events.register("before-sign.lambda.Invoke", add_header)
+        # once per client, however often the engine hands the same client out again
+        client.meta.events.register("before-sign.lambda.Invoke", add_header, unique_id="propdesk-trigger")
         return client
 
     lambda_eval_utils.boto_client_for = boto_client_for  # type: ignore[attr-defined]

@@ -37,8 +37,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """A fresh moto account with every table and bucket of template.yaml, and the API's environment."""
     from moto import mock_aws
 
+    from local.moto_patches import query_one_partition
     from tests.support import infra
 
+    query_one_partition()  # as the local stack runs moto: a Query reads one partition, not the whole table
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         physical = {**infra.create_tables(), **infra.create_buckets()}
         for key, value in infra.function_environment("ApiFunction", physical).items():

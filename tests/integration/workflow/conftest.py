@@ -46,7 +46,12 @@ from typing import Any
 import boto3
 import pytest
 
-from local.moto_patches import parse_json_paths_once, serialise_dynamodb, tolerate_starting_executions
+from local.moto_patches import (
+    parse_json_paths_once,
+    reuse_task_clients,
+    serialise_dynamodb,
+    tolerate_starting_executions,
+)
 from local.template import Physical
 from propdesk import clock as clock_module
 from propdesk.dal.tickets import TicketStore
@@ -237,13 +242,12 @@ class WorkflowHarness:
             return known
         found = [
             e
-            for page in self.sfn.get_paginator("list_executions").paginate(stateMachineArn=self.state_machine_arn)
-            for e in page["executions"]
-            if e["name"] == tid or e["name"].startswith(f"{tid}-")
+            for e in _engine_executions()
+            if e.state_machine_arn == self.state_machine_arn and (e.name == tid or e.name.startswith(f"{tid}-"))
         ]
         if not found:
             return None
-        self.executions[tid] = str(max(found, key=lambda e: e["startDate"])["executionArn"])
+        self.executions[tid] = str(max(found, key=lambda e: e.start_date).exec_arn)
         return self.executions[tid]
 
     def status(self, execution: str) -> str:
@@ -332,24 +336,25 @@ class WorkflowHarness:
 
 def _raw_history(execution_arn: str) -> list[dict[str, Any]]:
     """The engine's own event list, without the API's serialization (see _peek)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
-
-    backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID][REGION]
-    for execution in backend._get_executions():
+    for execution in _engine_executions():
         if execution.execution_arn == execution_arn and execution.exec_worker and execution.exec_worker.env:
             return list(execution.exec_worker.env.event_manager._history_event_list)
     return []
 
 
-def _peek(execution_arn: str) -> tuple[int, str, str]:
-    """(history length, last event type, status) read from moto's engine: polling the API would serialize
-    the whole history on every poll, which costs more than the workflow itself."""
+def _engine_executions() -> list[Any]:
+    """Every execution, read from moto's engine: listing them through the API serializes each one, and a test
+    that follows hundreds of tickets would spend most of its time there."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-    backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID][REGION]
-    for execution in backend._get_executions():
+    return list(stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID][REGION]._get_executions())
+
+
+def _peek(execution_arn: str) -> tuple[int, str, str]:
+    """(history length, last event type, status) read from moto's engine: polling the API would serialize
+    the whole history on every poll, which costs more than the workflow itself."""
+    for execution in _engine_executions():
         if execution.execution_arn == execution_arn:
             env = execution.exec_worker.env if execution.exec_worker else None
             events = env.event_manager._history_event_list if env is not None else []
@@ -497,6 +502,10 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
         monkeypatch.setattr(Backend, name, getattr(Backend, name))  # undone after the test
     tolerate_starting_executions()
     parse_json_paths_once()  # a pure cache: left in place for the tests that follow
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    monkeypatch.setattr(lambda_eval_utils, "boto_client_for", lambda_eval_utils.boto_client_for)  # undone after
+    reuse_task_clients()  # the test: a shared client belongs to this test's moto account
 
     real_sleep = time.sleep
     monkeypatch.setattr(models.LambdaFunction, "_invoke_lambda", invoke_lambda)
