@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import boto3
 import pytest
 
@@ -63,6 +65,24 @@ def test_properties(api, world, clock):
     assert api.post("/properties", group, body=backwards).status == 422
     mismatch = api.put("/properties/SUN", group, body={**prop, "id": "STAR"})
     assert mismatch.status == 400 and mismatch.body["details"][0]["field"] == "id"
+
+
+def test_a_property_saved_through_another_api_container_is_read_back_as_saved(api, world, aws, clock):
+    """Lambda runs the API in many containers, each with its own directory cache: a manager who saves the
+    desk hours in one and reloads the settings in another must see what was saved."""
+    from propdesk.dal.directory import DirectoryStore
+    from propdesk.models.directory import Property
+
+    manager = world["manager"]
+    # Given this container has read SUN (its desk closes at 21:00)
+    assert api.get("/properties/SUN", manager).body["desk_closes"] == "21:00:00"
+    # When another container saves SUN with the desk closing at 20:00
+    other = DirectoryStore(aws["DirectoryTable"])
+    sun = other.get(Property, None, "SUN")
+    assert sun is not None
+    other.put(sun.model_copy(update={"desk_closes": time(20, 0)}), create=False)
+    # Then reading SUN here answers 20:00 at once
+    assert api.get("/properties/SUN", manager).body["desk_closes"] == "20:00:00"
 
 
 @pytest.mark.parametrize(

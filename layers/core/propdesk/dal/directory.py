@@ -104,10 +104,10 @@ class DirectoryStore:
             return None
         return str(item.doc["property_id"])
 
-    def get(self, model: type[M], property_id: str | None, record_id: str) -> M | None:
+    def get(self, model: type[M], property_id: str | None, record_id: str, *, consistent: bool = False) -> M | None:
         pk = GROUP_PK if model is Property or property_id is None else f"PROPERTY#{property_id}"
         try:
-            item = DirectoryItem.get(pk, _PREFIX[model] + record_id)
+            item = DirectoryItem.get(pk, _PREFIX[model] + record_id, consistent_read=consistent)
         except DirectoryItem.DoesNotExist:
             return None
         return model.model_validate(item.doc)

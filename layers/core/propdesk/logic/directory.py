@@ -120,7 +120,12 @@ class DirectoryService:
         principal.require_property(property_id)
         if principal.role is Role.RESIDENT:
             raise NotFound(f"property {property_id} not found")
-        return self.cache.property(property_id)
+        # Read from the table, not this container's cache: a manager reloading the settings just saved
+        # through another container must see them (the cache serves the lookups behind other requests).
+        prop = self.store.get(Property, None, property_id, consistent=True)
+        if prop is None:
+            raise NotFound(f"property {property_id} not found")
+        return prop
 
     def save_property(self, principal: Principal, prop: Property, *, create: bool) -> Property:
         self._require_manager(principal, None if create else prop.id)
