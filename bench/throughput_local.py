@@ -71,7 +71,7 @@ def run(tickets: int, warp: float = 60.0) -> LocalRun:
     sys.path[:0] = [str(ROOT / "layers" / "core"), str(ROOT)]
     from local.auth import JwtConfig, issue_token
     from local.runtime import LocalStack, Options
-    from tests.support.lives import LIVES
+    from tests.support.lives import LIVES, creation
     from tests.support.seed import STAFF
     from tests.support.seed import seed as seed_world
 
@@ -123,7 +123,8 @@ def run(tickets: int, warp: float = 60.0) -> LocalRun:
 
         def live(name: str) -> None:
             kind, reporter, actions, _closed_by_workflow = LIVES[name]
-            created = post("/tickets", reporter, {"kind": kind, "description": f"{name} 月度"}, "create")
+            path, body = creation(kind, f"{name} 月度")
+            created = post(path, reporter, body, "create")
             if created.status_code != 201:
                 with lock:
                     counts["failures"] += 1

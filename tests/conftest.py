@@ -65,3 +65,12 @@ def world(aws: dict[str, str]) -> object:
     from tests.support.seed import seed
 
     return seed(aws["DirectoryTable"])
+
+
+# The longest module goes first: xdist hands modules to its workers in this order, and one that starts last
+# would keep a single worker busy for minutes after the others have finished.
+FIRST = ("tests/integration/workflow/test_stress.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))

@@ -107,4 +107,15 @@ LIVES: dict[str, tuple[str, str, list[Action], bool]] = {
         ],
         False,
     ),
+    # The desk records an errand it did on the spot (口头派工); its workflow closes it at once
+    "quick_task": ("quick_task", "desk", [], True),
 }
+
+
+def creation(kind: str, description: str) -> tuple[str, dict[str, Any]]:
+    """Where a life's ticket is recorded, and with what: a resident reports through /tickets; the desk
+    records its quick tasks for the property, about a public area."""
+    if kind == "quick_task":
+        body = {"kind": kind, "channel": "visit", "description": description, "area": "public"}
+        return "/properties/SUN/tickets", body
+    return "/tickets", {"kind": kind, "description": description}
