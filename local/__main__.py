@@ -79,6 +79,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         seed=not args.no_seed,
         console_port=args.console_port,
         start=args.start,
+        workflow_invoke_delay_s=args.workflow_invoke_delay,
     )
     stop = threading.Event()
 
@@ -181,6 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     up.add_argument("--logs", action="store_true", help="echo the functions' own log lines")
     up.add_argument("--no-seed", action="store_true", help="do not create the demo property")
+    up.add_argument(
+        "--workflow-invoke-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="for tests: start each Lambda invoke of a state machine this many real seconds late, as a busy machine",
+    )
     up.set_defaults(run=cmd_up)
 
     token = commands.add_parser("token", help="print a token for a demo user")

@@ -1,5 +1,5 @@
-"""The seams into moto: Lambda invokes run our workers, Step Functions waits obey the time warp, and
-DynamoDB answers one request at a time.
+"""The seams into moto: Lambda invokes run our workers, Step Functions waits obey the time warp (and say when
+an execution is parked), and DynamoDB answers one request at a time.
 
 moto never runs Lambda code without Docker, its Wait states, retries and task timeouts sleep in real
 time, and its DynamoDB backend is not safe for concurrent requests; these patches change exactly those points.
@@ -19,27 +19,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from local.activity import Activity, ClockWait, TaskAttempt
 from local.log import log_line
 from local.workers import Workers
 
 TRIGGER_HEADER = "x-propdesk-trigger"
 _context = threading.local()
+_engine = threading.local()  # the task attempt a state-machine thread works for
 STREAM_RETRIES = 2
 STREAM_BATCH = 100  # the template's BatchSize: records waiting when the reader is free go in one invocation
-
-
-_activity: list[Callable[[], None]] = []
-
-
-def on_activity(listener: Callable[[], None]) -> None:
-    """Call `listener` whenever the stack starts work that runs no function yet: a stream record waits for its
-    reader, a state starts. With the invokes themselves, this tells when whatever was set off has finished."""
-    _activity.append(listener)
-
-
-def _active() -> None:
-    for listener in _activity:
-        listener()
 
 
 def _current_trigger(default: str) -> str:
@@ -60,11 +48,16 @@ class _Triggered:
         _context.trigger = self.previous
 
 
-def install_lambda_seam(workers: Workers, now: Callable[[], datetime] | None = None) -> Callable[[], None]:
+def install_lambda_seam(
+    workers: Workers, now: Callable[[], datetime] | None = None, workflow_invoke_delay_s: float = 0.0
+) -> Callable[[], None]:
     """Route every moto Lambda invoke to the function's worker; returns a stop function for the async pools.
 
-    `now` stamps the outbox's messages (the stack's warped clock)."""
+    `now` stamps the outbox's messages (the stack's warped clock). `workflow_invoke_delay_s` holds each invoke
+    a state machine makes that long before it reaches its worker, as a busy machine would (for tests)."""
     from moto.awslambda import models
+
+    activity = workers.activity
 
     async_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
     stream_pools: dict[str, ThreadPoolExecutor] = {}
@@ -85,13 +78,22 @@ def install_lambda_seam(workers: Workers, now: Callable[[], datetime] | None = N
         payload = {} if event is None or event == "{}" else event
         trigger = _current_trigger("invoke")
         if getattr(_context, "asynchronous", False):
-            async_pool.submit(workers.invoke, self.function_arn, payload, f"{trigger}(async)")
+            activity.begin("async invoke")  # counted from the request, not from when a pool thread is free
+            async_pool.submit(invoke_counted, self.function_arn, payload, f"{trigger}(async)")
             return "", False, ""
         if workers.find(self.function_arn) is None:
             error = {"errorMessage": f"{self.function_name} is not in the template", "errorType": "ResourceNotFound"}
             return json.dumps(error), True, ""
+        if trigger == "sfn" and workflow_invoke_delay_s:
+            time.sleep(workflow_invoke_delay_s)
         outcome = workers.invoke(self.function_arn, payload, trigger)
         return json.dumps(outcome.payload), not outcome.ok, ""
+
+    def invoke_counted(function_arn: str, payload: Any, trigger: str) -> None:
+        try:
+            workers.invoke(function_arn, payload, trigger)
+        finally:
+            activity.end("async invoke")
 
     def labelled(method: Callable[..., Any], trigger: str) -> Callable[..., Any]:
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -105,17 +107,20 @@ def install_lambda_seam(workers: Workers, now: Callable[[], datetime] | None = N
         # the writer never waits for it. One reader per function takes every record waiting when it is free.
         records = [_stream_record(item, self.region_name, source) for item in items]
         table = source.split("/")[1] if "/" in source else source
-        _active()
+        activity.begin("stream batch")  # before the write that made it answers: no moment looks idle
         with stream_lock:
             pool = stream_pools.setdefault(function_arn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream"))
             stream_waiting.setdefault(function_arn, []).extend(records)
 
         def read() -> None:
-            with stream_lock:
-                waiting = stream_waiting[function_arn]
-                batch, stream_waiting[function_arn] = waiting[:STREAM_BATCH], waiting[STREAM_BATCH:]
-            if batch:
-                _deliver_stream(workers, function_arn, {"Records": batch}, table)
+            try:
+                with stream_lock:
+                    waiting = stream_waiting[function_arn]
+                    batch, stream_waiting[function_arn] = waiting[:STREAM_BATCH], waiting[STREAM_BATCH:]
+                if batch:
+                    _deliver_stream(workers, function_arn, {"Records": batch}, table)
+            finally:
+                activity.end("stream batch")
 
         pool.submit(read)
         return b"delivered"  # truthy: moto clears the records it handed over
@@ -536,12 +541,18 @@ def _label_step_functions_invokes() -> None:
 class WarpClock:
     """Warped time: `warp` seconds pass per real second, from the instant `start` at the real instant `origin`.
 
-    `jump` moves it forward at once; every wait made through `wait` (Wait states, task timeouts) and every
-    function (through the clock file, see propdesk.clock) sees the new time.
+    `jump` moves it forward at once; every wait made through `wait` or `sleep_until` (Wait states, task
+    timeouts) and every function (through the clock file, see propdesk.clock) sees the new time. Its waits
+    are kept in `activity`, under the activity's lock, so that a look at the stack's work sees them too.
     """
 
     def __init__(
-        self, warp: float, origin: datetime | None = None, start: datetime | None = None, file: Path | None = None
+        self,
+        warp: float,
+        origin: datetime | None = None,
+        start: datetime | None = None,
+        file: Path | None = None,
+        activity: Activity | None = None,
     ) -> None:
         self.warp = warp
         self.origin = origin or datetime.now(UTC)
@@ -549,8 +560,9 @@ class WarpClock:
         self.file = file
         self._origin_ts = self.origin.timestamp()
         self._base, self._base_ts = self.start, self._origin_ts
-        self.changed = threading.Condition()
-        self._waits: dict[int, datetime] = {}  # deadline of every wait in progress
+        self.activity = activity or Activity()
+        self.changed = self.activity.lock
+        self._waits = self.activity.waits  # every wait in progress
         self._write()
 
     def now(self) -> datetime:
@@ -573,11 +585,16 @@ class WarpClock:
             self.changed.notify_all()
         return self.now()
 
-    def wait(self, done: threading.Event, warped_seconds: float) -> bool:
-        """Wait until `done` is set (True) or `warped_seconds` of warped time have passed, jumps included."""
+    def wait(self, done: threading.Event, warped_seconds: float, attempt: TaskAttempt | None = None) -> bool:
+        """Wait until `done` is set (True) or `warped_seconds` of warped time have passed, jumps included.
+
+        `attempt`: the task attempt this is the timeout of; it is over, under the same lock, when the wait is."""
         deadline = self.now() + timedelta(seconds=warped_seconds)
+        registered = ClockWait(deadline, attempt.execution if attempt else None)
         with self.changed:
-            self._waits[id(done)] = deadline
+            self._waits[id(registered)] = registered
+            if attempt is not None:
+                attempt.timeout = registered
             try:
                 while not done.is_set():
                     remaining = (deadline - self.now()).total_seconds()
@@ -586,17 +603,35 @@ class WarpClock:
                     self.changed.wait(self.real_seconds(remaining))
                 return True
             finally:
-                self._waits.pop(id(done), None)
+                # Over and gone in one step: until then a wait past its deadline counts as work to do.
+                if attempt is not None:
+                    Activity.attempt_over(attempt)
+                self._waits.pop(id(registered), None)
+
+    def sleep_until(self, deadline: datetime, execution: str | None, running: Callable[[], bool]) -> None:
+        """A Wait state of `execution`: it is parked until `deadline` (jumps included) or until it stops running."""
+        registered = ClockWait(deadline, execution, parks=True)
+        with self.changed:
+            self._waits[id(registered)] = registered
+            try:
+                while running():
+                    remaining = (deadline - self.now()).total_seconds()
+                    if remaining <= 0:
+                        return
+                    # In slices: a stopped execution says so on an event of its own, which this clock does not hear.
+                    self.changed.wait(min(self.real_seconds(remaining), 0.5))
+            finally:
+                self._waits.pop(id(registered), None)
 
     def next_wait_at(self) -> datetime | None:
         """The warped instant the earliest wait in progress ends by itself (None: nothing waits for time)."""
         with self.changed:
-            return min(self._waits.values(), default=None)
+            return min((w.deadline for w in self._waits.values()), default=None)
 
     def next_wait_s(self) -> float | None:
         """Real seconds until the earliest wait in progress ends by itself (None: nothing waits for time)."""
         with self.changed:
-            earliest = min(self._waits.values(), default=None)
+            earliest = min((w.deadline for w in self._waits.values()), default=None)
         return None if earliest is None else max(0.0, self.real_seconds((earliest - self.now()).total_seconds()))
 
     def _write(self) -> None:
@@ -615,7 +650,8 @@ class _ClockEvent(threading.Event):
     def __init__(self, clock: WarpClock) -> None:
         super().__init__()
         self._clock = clock
-        _active()  # a task state starts
+        self._attempt: TaskAttempt | None = getattr(_engine, "attempt", None)  # the task attempt it ends
+        clock.activity.touch()  # a task state starts
 
     def set(self) -> None:
         super().set()
@@ -624,8 +660,13 @@ class _ClockEvent(threading.Event):
 
     def wait(self, timeout: float | None = None) -> bool:
         if isinstance(timeout, WarpedSeconds):
-            return self._clock.wait(self, timeout.warped)
-        return super().wait(timeout)
+            return self._clock.wait(self, timeout.warped, self._attempt)
+        try:
+            return super().wait(timeout)
+        finally:
+            if self._attempt is not None:
+                with self._clock.changed:
+                    Activity.attempt_over(self._attempt)
 
 
 class WarpedSeconds(float):
@@ -668,11 +709,7 @@ def install_time_warp(clock: WarpClock) -> None:
 
     def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
         deadline = clock.now() + timedelta(seconds=wait_seconds)
-        # Slices, so that a stopped execution (program_state_event) is noticed too.
-        while env.is_running():
-            remaining = (deadline - clock.now()).total_seconds()
-            if remaining <= 0 or clock.wait(env.program_state_event, min(remaining, 0.5 * clock.warp)):
-                return
+        clock.sleep_until(deadline, _execution_of(env), env.is_running)
 
     def timestamp_wait_seconds(self: Any, env: Any) -> int:
         self.string.eval(env=env)
@@ -695,12 +732,130 @@ def install_time_warp(clock: WarpClock) -> None:
             if getattr(self, "heartbeat", None) is not None:
                 self.heartbeat = _WarpedTimeout(self.heartbeat, clock)
 
-    real_sleep = time.sleep
+    retrier = retrier_decl.RetrierDecl
+    original_retry = getattr(retrier._eval_body, "_original", retrier._eval_body)
+
+    def retry(self: Any, env: Any) -> None:
+        _engine.retrying = env  # whose back-off the sleep below is
+        try:
+            original_retry(self, env)
+        finally:
+            _engine.retrying = None
+
+    def back_off(seconds: float) -> None:
+        # A Retry's back-off parks its execution on the clock like a Wait state: a jump stops at its end.
+        env = getattr(_engine, "retrying", None)
+        deadline = clock.now() + timedelta(seconds=seconds)
+        clock.sleep_until(deadline, _execution_of(env) if env else None, env.is_running if env else lambda: True)
+
+    retry._original = original_retry  # type: ignore[attr-defined]
+    retrier._eval_body = retry  # type: ignore[method-assign]
     retrier_decl.time = types.SimpleNamespace(  # type: ignore[assignment,attr-defined]
-        sleep=lambda seconds: real_sleep(clock.real_seconds(seconds)), time=time.time, monotonic=time.monotonic
+        sleep=back_off, time=time.time, monotonic=time.monotonic
     )
     # A task's timeout is waited for on the clock, so that a jump ends it as the passing of time would.
     execute_state.threading = types.SimpleNamespace(Event=lambda: _ClockEvent(clock))  # type: ignore[assignment,attr-defined]
     wait_function.WaitFunction._wait_interval = wait_interval  # type: ignore[method-assign,assignment]
     timestamp.Timestamp._get_wait_seconds = timestamp_wait_seconds  # type: ignore[method-assign]
     state_task.StateTask.from_state_props = from_state_props  # type: ignore[method-assign]
+    _follow_executions(clock.activity)
+
+
+def _execution_of(env: Any) -> str:
+    execution: str = env.states.context_object.context_object_data["Execution"]["Id"]
+    return execution
+
+
+def _follow_executions(activity: Activity) -> None:
+    """Count each execution as work from its start to its end, except while it is parked: in a Wait state, or
+    waiting for a task token that is not answered yet (and whose timeout, if it has one, has not passed).
+
+    What wakes it makes it work again at once, before its thread runs: the answer (SendTask*) in the request
+    that carries it, the clock while a passed deadline is still registered. So a clock jump never moves on
+    while an execution woken at a stop has not reached its next park or its end.
+    """
+    from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_callback as callback_task,
+    )
+    from moto.stepfunctions.parser.asl.eval.callback import callback
+    from moto.stepfunctions.parser.backend import execution_worker
+
+    worker = execution_worker.ExecutionWorker
+    state, task = execute_state.ExecutionState, callback_task.StateTaskServiceCallback
+    endpoint = callback.CallbackEndpoint
+    # A stack started again in the same process follows its executions with its own activity.
+    original_start = getattr(worker.start, "_original", worker.start)
+    original_logic = getattr(worker._execution_logic, "_original", worker._execution_logic)
+    original_attempt = getattr(state._evaluate_with_timeout, "_original", state._evaluate_with_timeout)
+    original_await = getattr(task._eval_wait_for_task_token, "_original", task._eval_wait_for_task_token)
+    original_notify = getattr(endpoint.notify, "_original", endpoint.notify)
+
+    def start(self: Any) -> None:
+        activity.execution_started(self._evaluation_details.execution_details.arn)  # before StartExecution answers
+        original_start(self)
+
+    def execution_logic(self: Any) -> None:
+        try:
+            original_logic(self)
+        finally:
+            activity.execution_ended(self._evaluation_details.execution_details.arn)
+
+    def evaluate_with_timeout(self: Any, env: Any) -> None:
+        # The state's worker thread and its timeout both learn which attempt they belong to from here.
+        attempt, previous = TaskAttempt(_execution_of(env)), getattr(_engine, "attempt", None)
+        _engine.attempt = attempt
+        try:
+            original_attempt(self, env)
+        finally:
+            _engine.attempt = previous
+            with activity.lock:
+                Activity.attempt_over(attempt)
+
+    def await_task_token(
+        self: Any, env: Any, timeout_seconds: Any, callback_endpoint: Any, heartbeat_endpoint: Any
+    ) -> Any:
+        attempt: TaskAttempt | None = getattr(_engine, "attempt", None)
+        if attempt is not None:
+            activity.await_answer(attempt, callback_endpoint, timed=isinstance(timeout_seconds, WarpedSeconds))
+        try:
+            return original_await(
+                self,
+                env=env,
+                timeout_seconds=timeout_seconds,
+                callback_endpoint=callback_endpoint,
+                heartbeat_endpoint=heartbeat_endpoint,
+            )
+        finally:
+            activity.stop_awaiting(callback_endpoint)
+
+    def notify(self: Any, outcome: Any) -> None:
+        activity.answered(self)
+        original_notify(self, outcome)
+
+    class AttemptThread(threading.Thread):
+        """A task state's worker thread, which carries the attempt it works for."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._attempt = getattr(_engine, "attempt", None)
+
+        def run(self) -> None:
+            _engine.attempt = self._attempt
+            super().run()
+
+    replaced: list[tuple[Any, Any]] = [
+        (start, original_start),
+        (execution_logic, original_logic),
+        (evaluate_with_timeout, original_attempt),
+        (await_task_token, original_await),
+        (notify, original_notify),
+    ]
+    for patched, original in replaced:
+        patched._original = original
+    worker.start = start  # type: ignore[method-assign]
+    worker._execution_logic = execution_logic  # type: ignore[method-assign]
+    state._evaluate_with_timeout = evaluate_with_timeout  # type: ignore[method-assign]
+    task._eval_wait_for_task_token = await_task_token  # type: ignore[method-assign]
+    endpoint.notify = notify  # type: ignore[method-assign]
+    execute_state.Thread = AttemptThread  # type: ignore[attr-defined,misc]

@@ -20,6 +20,7 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from local import seed as demo
+from local.activity import Activity
 from local.auth import DevKey, JwtConfig, issue_token, state_dir
 from local.console import ConsoleServer, ConsoleSettings, hosted_ui_for, reserve
 from local.httpapi import HttpApiServer
@@ -29,7 +30,6 @@ from local.moto_patches import (
     install_lambda_seam,
     install_s3_mirror,
     install_time_warp,
-    on_activity,
     outbox,
     serialise_dynamodb,
 )
@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 ADVANCE_MAX_STOPS = 2000  # a clock jump over weeks of reminders still ends
-SETTLE_QUIET_S = 0.3  # nothing started or ran for this long after a stop of a clock jump: its fires are done
 SETTLE_TIMEOUT_S = 30.0
+SETTLE_POLL_S = 0.02
 
 
 @dataclass
@@ -59,6 +59,7 @@ class Options:
     seed: bool = True
     console_port: int | None = None  # None: the port after the APIs' (0 when they take any free port)
     start: datetime | None = None  # the warped instant the stack starts at (default: now)
+    workflow_invoke_delay_s: float = 0.0  # for tests: each Lambda invoke of a state machine starts this much later
 
 
 class LocalStack:
@@ -87,8 +88,11 @@ class LocalStack:
         self.options = options
         self.state = state_dir(options.state)
         self.key = DevKey.load_or_create(self.state)
-        self.clock = WarpClock(options.warp, start=options.start, file=self.state / "clock.json")
-        self.workers = Workers(_ensure(self.state / "logs"), echo=options.echo_logs)
+        self.activity = Activity()
+        self.clock = WarpClock(
+            options.warp, start=options.start, file=self.state / "clock.json", activity=self.activity
+        )
+        self.workers = Workers(_ensure(self.state / "logs"), echo=options.echo_logs, activity=self.activity)
         self.moto: ThreadedMotoServer | None = None
         self.endpoint = ""
         self.stack = Stack()
@@ -110,8 +114,7 @@ class LocalStack:
         self._unserialise = serialise_dynamodb()
         if self.options.warp != 1 or self.options.start is not None:
             install_time_warp(self.clock)
-        self._stop_seam = install_lambda_seam(self.workers, self.clock.now)
-        on_activity(self.workers.touch)
+        self._stop_seam = install_lambda_seam(self.workers, self.clock.now, self.options.workflow_invoke_delay_s)
         install_s3_mirror(self.options.state / "s3")
         console_listener = reserve(self.options.host, self._console_port())
         console_port = console_listener.getsockname()[1]
@@ -261,7 +264,8 @@ class LocalStack:
                 if self.path == "/sms":
                     self._reply(200, {"messages": outbox()})
                 elif self.path == "/activity":
-                    self._reply(200, {**runtime.workers.activity(), "next_timer_s": runtime.clock.next_wait_s()})
+                    activity = runtime.activity.snapshot(runtime.clock.now())
+                    self._reply(200, {**activity, "next_timer_s": runtime.clock.next_wait_s()})
                 elif self.path == "/clock":
                     self._reply(200, {"now": runtime.clock.now().isoformat()})
                 else:
@@ -331,33 +335,36 @@ class LocalStack:
         if scheduler is not None:
             scheduler.holding = True
         try:
+            # What runs already reaches its park first: an execution just started has not registered its timer.
+            self._settle()
             for _ in range(ADVANCE_MAX_STOPS):
                 candidates = [self.clock.next_wait_at(), scheduler.next_due(before=to) if scheduler else None]
                 stops = [at for at in candidates if at is not None and at <= to]
                 if not stops:
                     break
                 self.clock.jump(min(stops), at_least_now=True)
-                self.workers.touch()
                 if scheduler is not None:
                     scheduler.deliver_due()
                 self._settle()
             return self.clock.jump(to, at_least_now=True)
         finally:
-            self.workers.touch()
+            self.activity.touch()
             if scheduler is not None:
                 scheduler.holding = False
 
     def _settle(self) -> None:
-        """Wait until no invoke runs or has just run and no wait is past its end: a fire has done its work."""
+        """Wait until nothing is under way (see local.activity): no invoke, no hand-over queued, no execution
+        between waking and its next park, no wait past its deadline; what the stop set off is done."""
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
         while time.monotonic() < deadline:
-            activity = self.workers.activity()
-            waiting = self.clock.next_wait_at()
-            overdue = waiting is not None and waiting <= self.clock.now()
-            if activity["in_flight"] == 0 and activity["quiet_s"] >= SETTLE_QUIET_S and not overdue:
+            if not self.activity.snapshot(self.clock.now())["busy"]:
                 return
-            time.sleep(0.05)
-        log_line(f"! the clock moved on after {SETTLE_TIMEOUT_S} s with work still running")
+            time.sleep(SETTLE_POLL_S)
+        log_line(f"! the clock moved on after {SETTLE_TIMEOUT_S} s with work still running: {self._under_way()}")
+
+    def _under_way(self) -> str:
+        snapshot = self.activity.snapshot(self.clock.now())
+        return ", ".join(f"{key} {n}" for key, n in snapshot.items() if key not in ("busy", "quiet_s") and n)
 
     # ------------------------------------------------------------ stop
 

@@ -77,7 +77,8 @@ class Scheduler:
     def _run(self) -> None:
         while not self._stop.is_set():
             for name, scheduled in [] if self.holding else self._take_due():
-                threading.Thread(target=self.fire, args=(name, scheduled), daemon=True).start()
+                self.workers.activity.begin("schedule")  # a firing is work from now, not once its thread runs
+                threading.Thread(target=self._fire_counted, args=(name, scheduled), daemon=True).start()
             with self._lock:
                 pending = [at for at in self._next.values() if at is not None]
             wait = 1.0
@@ -85,6 +86,12 @@ class Scheduler:
                 seconds = (min(pending) - self.clock.now()).total_seconds()
                 wait = max(0.01, min(wait, self.clock.real_seconds(seconds)))
             self._stop.wait(wait)
+
+    def _fire_counted(self, name: str, scheduled: datetime) -> None:
+        try:
+            self.fire(name, scheduled)
+        finally:
+            self.workers.activity.end("schedule")
 
     def fire(self, name: str, scheduled: datetime | None = None) -> str:
         """Deliver one firing now (the `fire` command, or the timer); returns a one-line outcome."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from local.activity import Activity
 from local.log import log_invocation, log_line
 
 WORKER_MAIN = Path(__file__).with_name("worker_main.py")
@@ -234,15 +235,13 @@ class FunctionPool:
 class Workers:
     """Every function's pool, looked up by logical id, name or ARN; the one door all invokes go through."""
 
-    def __init__(self, logs_dir: Path, echo: bool = False) -> None:
+    def __init__(self, logs_dir: Path, echo: bool = False, activity: Activity | None = None) -> None:
         self.logs_dir = logs_dir
         self.echo = echo
+        self.activity = activity or Activity()  # every invoke counts as work while it runs
         self._pools: dict[str, FunctionPool] = {}
         self._aliases: dict[str, str] = {}
         self.on_invoke: list[Callable[[str, str, str, Outcome], None]] = []
-        self._activity = threading.Lock()
-        self._in_flight = 0
-        self._last_finished = time.monotonic()
 
     def add(self, spec: FunctionSpec) -> None:
         log = self.logs_dir / f"{spec.logical_id}.log"
@@ -268,29 +267,12 @@ class Workers:
         pool = self.find(name_or_arn)
         if pool is None:
             raise KeyError(f"no local function {name_or_arn}")
-        with self._activity:
-            self._in_flight += 1
-        try:
+        with self.activity.working("invoke"):
             outcome = pool.invoke(event)
-        finally:
-            with self._activity:
-                self._in_flight -= 1
-                self._last_finished = time.monotonic()
         log_invocation(pool.spec.logical_id, trigger, detail, outcome.duration_ms, _describe(outcome))
         for listener in self.on_invoke:
             listener(pool.spec.logical_id, trigger, detail, outcome)
         return outcome
-
-    def touch(self) -> None:
-        """Count now as activity: what a clock jump sets off starts a moment later, and must not look quiet."""
-        with self._activity:
-            self._last_finished = time.monotonic()
-
-    def activity(self) -> dict[str, float]:
-        """How many invokes are running, and for how many real seconds none has been (0 while one runs)."""
-        with self._activity:
-            quiet = 0.0 if self._in_flight else time.monotonic() - self._last_finished
-            return {"in_flight": self._in_flight, "quiet_s": round(quiet, 3)}
 
     def wait_ready(self) -> dict[str, dict[str, Any]]:
         """Init errors by function (empty when every handler imported)."""

@@ -23,7 +23,7 @@ from local.runtime import token_for
 ZONE = ZoneInfo("Asia/Shanghai")  # the demo property's timezone
 WAIT_S = 30.0  # a step the workflow takes asynchronously; longer means it is lost
 TIMER_S = 3.0  # a timer due within this many real seconds is part of what was set off
-QUIET_S = 0.3  # nothing started or running for this long: whatever an action or a jump set off has finished
+POLL_S = 0.05
 
 
 class ScenarioFailed(AssertionError):
@@ -128,17 +128,18 @@ class Harness:
             raise ScenarioFailed(f"the clock cannot move to {wall_clock}: {response.text}")
         self.settle()
 
-    def settle(self, quiet_s: float = QUIET_S) -> None:
-        """Wait until no function has run for `quiet_s` real seconds: the stack has done what it was set off to do."""
+    def settle(self) -> None:
+        """Wait until nothing is under way in the stack (no invoke, hand-over or running execution that has not
+        parked again): it has done what the last actions set off."""
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
             activity = self.http.get(f"{self.control}/activity", timeout=10).json()
             # A timer about to fire (a reminder catching up after a jump waits a second between fires) is work too.
             imminent = activity.get("next_timer_s") is not None and activity["next_timer_s"] < TIMER_S
-            if activity["in_flight"] == 0 and activity["quiet_s"] >= quiet_s and not imminent:
+            if not activity["busy"] and not imminent:
                 return
-            time.sleep(max(0.05, quiet_s - activity["quiet_s"]) if activity["in_flight"] == 0 else 0.05)
-        raise ScenarioFailed(f"the stack was still busy after {WAIT_S} s")
+            time.sleep(POLL_S)
+        raise ScenarioFailed(f"the stack was still busy after {WAIT_S} s: {activity}")
 
     # ------------------------------------------------------------ what people receive
 

@@ -124,8 +124,8 @@ def test_the_day_ends_with_one_coordination_sheet_told_once_the_morning_list_and
 
     # When the desk closes at 21:00 with the drain unfinished: its day is missed, it becomes a coordination sheet
     desk.at("2026-12-31 21:00")
-    sheet = desk.wait_for_status(drain, "coordination")
-    assert sheet["assignee_id"] == TECHNICIAN
+    sheet = desk.ticket(drain)
+    assert (sheet["status"], sheet["assignee_id"]) == ("coordination", TECHNICIAN)
     # And the 21:30 sweep still runs, finds the sheet, and tells nobody again
     desk.at("2026-12-31 21:31")
     sheet = desk.ticket(drain)
