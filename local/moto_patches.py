@@ -292,12 +292,14 @@ _answering = threading.local()
 
 
 def tolerate_starting_executions() -> Callable[[], None]:
-    """SendTask* looks for its token among running executions only once they have started; returns the undo.
+    """SendTask* looks for its token among running executions only once they have started, and a starting
+    execution is described as RUNNING; returns the undo.
 
     moto's engine gives a new execution its environment on the execution's own thread, and until then
     SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat crash with a 500 (AttributeError) on it, whatever
     token they carry. A task token cannot belong to an execution that has not started, so skip those.
     """
+    from moto.stepfunctions.parser.backend.execution import Execution
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
     backend = StepFunctionsParserBackend
@@ -328,11 +330,16 @@ def tolerate_starting_executions() -> Callable[[], None]:
     backend._get_executions = get_executions  # type: ignore[method-assign]
     for name, method in originals.items():
         setattr(backend, name, answering(method))
+    # An execution is listed before StartExecution has given it its status, and DescribeExecution crashes on
+    # it (AttributeError) meanwhile; for every reader it is RUNNING from the moment it was accepted.
+    original_status = Execution.status
+    Execution.status = property(lambda e: e.exec_status.value if e.exec_status is not None else "RUNNING")  # type: ignore[method-assign, assignment]
 
     def undo() -> None:
         backend._get_executions = original_get  # type: ignore[method-assign]
         for name, method in originals.items():
             setattr(backend, name, method)
+        Execution.status = original_status  # type: ignore[method-assign]
 
     return undo
 

@@ -126,3 +126,35 @@ def test_a_query_on_the_tables_key_reads_only_its_partition(ddb: Any, monkeypatc
     assert len(_sks(ddb, **_in("TICKET#c"))) == 2
     # The two items of that partition, not the nine of the table
     assert read == [2]
+
+
+def test_an_execution_that_is_still_starting_is_described_as_running(aws: dict[str, str]) -> None:
+    """moto lists a new execution before StartExecution has given it its status; a reader meanwhile (the workflow
+    asking whether a ticket's execution runs) must hear RUNNING, as from Step Functions, not crash."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    from local.moto_patches import tolerate_starting_executions
+
+    undo = tolerate_starting_executions()
+    try:
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        definition = '{"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}}'
+        machine = sfn.create_state_machine(
+            name="emulator-starting", definition=definition, roleArn="arn:aws:iam::123456789012:role/x"
+        )["stateMachineArn"]
+        arn = sfn.start_execution(stateMachineArn=machine, name="t_starting")["executionArn"]
+        [execution] = [
+            e
+            for e in stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]._get_executions()
+            if e.exec_arn == arn
+        ]
+        started = execution.exec_status
+        execution.exec_status = None  # the moment between being listed and being started
+        try:
+            assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+        finally:
+            execution.exec_status = started
+        sfn.stop_execution(executionArn=arn)
+    finally:
+        undo()

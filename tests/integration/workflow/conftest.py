@@ -35,6 +35,7 @@ import io
 import json
 import threading
 import time
+import traceback
 import types
 import zipfile
 from collections.abc import Callable, Iterator
@@ -416,7 +417,8 @@ def _install_seams(monkeypatch: pytest.MonkeyPatch, harness: WorkflowHarness, ar
         except Exception as err:  # noqa: BLE001 - the seam reports every handler error as Lambda does
             expected = type(err).__name__ in ("TicketFinished", "ConcurrentUpdate", "InjectedCrash")
             if not expected:
-                harness.errors.append(f"{logical}: {type(err).__name__}: {err}")
+                where = "".join(traceback.format_exception(err)[-6:])  # where it failed, for whoever reads the failure
+                harness.errors.append(f"{logical}: {type(err).__name__}: {err}\n{where}")
             return json.dumps({"errorType": type(err).__name__, "errorMessage": str(err)}), True, ""
         return json.dumps(result, default=str), False, ""
 
