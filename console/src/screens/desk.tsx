@@ -2,6 +2,7 @@ import { useMemo, useState } from "preact/hooks";
 import { allTickets, idempotencyKey, must, type Resident, type Schemas, type Ticket, type Unit } from "../api";
 import { useDesk } from "../context";
 import { fromLocalInput, when } from "../format";
+import { Problem } from "../forms";
 import { label, t, targetLabel } from "../i18n";
 import { FINAL } from "../sla";
 import { TicketCard, TicketTable } from "../tickets";
@@ -475,11 +476,7 @@ function RecordReport() {
           </Field>
         )}
         <button type="submit">{t("submit")}</button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Problem error={error} />
       </form>
       <div>{created && <TicketCard ticket={created} onChange={setCreated} />}</div>
     </section>

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { allTickets, type Building, must, type Property, type Schemas, type Staff, type Ticket } from "../api";
 import { useDesk } from "../context";
 import { localDate, startOfLocalDay, yuan } from "../format";
+import { Problem } from "../forms";
 import { label, t, targetLabel } from "../i18n";
 import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
@@ -271,11 +272,7 @@ function Reports() {
         </Field>
         <button type="submit">{t("details")}</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {link && (
         <p>
           <a href={link} target="_blank" rel="noreferrer">
@@ -470,11 +467,7 @@ function Zones({
           ))}
         </fieldset>
         <button type="submit">{t("save")}</button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Problem error={error} />
       </form>
     </>
   );
@@ -543,11 +536,7 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (sav
         <input type="checkbox" checked={callbackAll} onChange={(e) => setCallbackAll(e.currentTarget.checked)} /> {t("callbackAll")}
       </label>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -611,11 +600,7 @@ function AddResident({ units, onAdded }: { units: { id: string; number: string; 
         </select>
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -686,11 +671,7 @@ function AddStaff({ onAdded }: { onAdded: () => void }) {
         <input value={sub} onInput={(e) => setSub(e.currentTarget.value)} />
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }

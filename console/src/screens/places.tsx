@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { type Building, must, type Unit } from "../api";
 import { useDesk } from "../context";
+import { Problem } from "../forms";
 import { t } from "../i18n";
 import { Field } from "../ui";
 
@@ -114,11 +115,7 @@ function BuildingForm({ buildings, onSaved }: { buildings: Building[]; onSaved: 
         <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -195,11 +192,7 @@ function UnitForm({ buildings, units, onSaved }: { buildings: Building[]; units:
         {t("contractSigned")}
       </label>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
