@@ -97,3 +97,29 @@ export function Choices<K extends string>({
     </select>
   );
 }
+
+/** A select of records (staff, buildings, units) shown by their names, with an optional first choice of none. */
+export function RecordChoices({
+  value,
+  records,
+  onPick,
+  none,
+  required,
+}: {
+  value: string;
+  records: readonly { id: string; name: string }[];
+  onPick: (id: string) => void;
+  none?: string;
+  required?: boolean;
+}) {
+  return (
+    <select value={value} required={required} onChange={(e) => onPick(e.currentTarget.value)}>
+      {none !== undefined && <option value="">{none}</option>}
+      {records.map((r) => (
+        <option key={r.id} value={r.id}>
+          {r.name}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -2,9 +2,9 @@ import { useState } from "preact/hooks";
 import { must, type Resident, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { cents, fromLocalInput, localDate, when } from "../format";
-import { Choices, Problem, RunForm, useRun } from "../forms";
+import { Choices, Problem, RecordChoices, RunForm, useRun } from "../forms";
 import { label, t } from "../i18n";
-import { Empty, Field, Loading, useLoad } from "../ui";
+import { Empty, Field, Loading, TableHead, useLoad } from "../ui";
 import {
   EntryActions,
   EntryCard,
@@ -26,6 +26,7 @@ const SERVICES: readonly Service[] = ["monthly_cleaning", "monthly_greening", "d
 const MONTHLY = new Set<string>(["monthly_cleaning", "monthly_greening"]);
 const PRICED: readonly Department[] = ["cleaning", "greening", "engineering"];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const CHANNELS = ["visit", "phone"] as const;
 
 function weekdayNames(days: readonly number[]): string {
   return days.map((d) => label(`weekday_${d}`)).join(" ");
@@ -92,15 +93,7 @@ function Prices() {
           <Empty />
         ) : (
           <table class="prices">
-            <thead>
-              <tr>
-                <th scope="col">{t("service")}</th>
-                <th scope="col">{t("department")}</th>
-                <th scope="col">{t("priceUnit")}</th>
-                <th scope="col">{t("priceYuan")}</th>
-                {manager && <th scope="col">{t("changePrice")}</th>}
-              </tr>
-            </thead>
+            <TableHead columns={[t("service"), t("department"), t("priceUnit"), t("priceYuan"), manager && t("changePrice")]} />
             <tbody>
               {prices.map((p) => (
                 <tr key={p.id}>
@@ -329,10 +322,7 @@ function NewRequest({ people, onDone }: { people: People | null; onDone: () => v
         </Field>
       )}
       <Field label={t("channel")}>
-        <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as "phone" | "visit")}>
-          <option value="visit">{label("visit")}</option>
-          <option value="phone">{label("phone")}</option>
-        </select>
+        <Choices value={channel} choices={CHANNELS} onPick={setChannel} />
       </Field>
       <Field label={t("description")}>
         <textarea rows={3} value={description} required onInput={(e) => setDescription(e.currentTarget.value)} />
@@ -499,13 +489,7 @@ function MakePlan({ request, onDone }: { request: Request; onDone: () => void })
         </Field>
       </div>
       <Field label={t("teamMember")}>
-        <select value={assignee} required onChange={(e) => setAssignee(e.currentTarget.value)}>
-          {team.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        <RecordChoices value={assignee} records={team} onPick={setAssignee} required />
       </Field>
     </RunForm>
   );
@@ -663,19 +647,21 @@ function ChangePlan({ plan, onDone }: { plan: Plan; onDone: () => void }) {
       </div>
       {team.length > 0 && (
         <Field label={t("teamMember")}>
-          <select value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
-            {team.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+          <RecordChoices value={assignee} records={team} onPick={setAssignee} />
         </Field>
       )}
       <Field label={t("note")}>
         <input value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
     </RunForm>
+  );
+}
+
+function MonthField({ month, onMonth }: { month: string; onMonth: (month: string) => void }) {
+  return (
+    <Field label={t("registerMonth")}>
+      <input type="month" value={month} required onInput={(e) => e.currentTarget.value && onMonth(e.currentTarget.value)} />
+    </Field>
   );
 }
 
@@ -695,25 +681,14 @@ function MonthRegister({ plan }: { plan: Plan }) {
   );
   return (
     <div class="stack" aria-label={`${t("monthRegister")} ${plan.id}`}>
-      <Field label={t("registerMonth")}>
-        <input type="month" value={month} required onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
-      </Field>
+      <MonthField month={month} onMonth={setMonth} />
       {!register ? (
         <Loading error={error} />
       ) : register.lines.length === 0 ? (
         <Empty />
       ) : (
         <table class="register">
-          <thead>
-            <tr>
-              <th scope="col">{t("visitDay")}</th>
-              <th scope="col">{t("time")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("number")}</th>
-              <th scope="col">{t("priceYuan")}</th>
-              {keeper && <th scope="col">{t("moveVisit")}</th>}
-            </tr>
-          </thead>
+          <TableHead columns={[t("visitDay"), t("time"), t("status"), t("number"), t("priceYuan"), keeper && t("moveVisit")]} />
           <tbody>
             {register.lines.map((line) => (
               <tr key={line.slot}>
@@ -822,23 +797,14 @@ function Statements({ people }: { people: People | null }) {
   );
   return (
     <div class="stack">
-      <Field label={t("registerMonth")}>
-        <input type="month" value={month} required onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
-      </Field>
+      <MonthField month={month} onMonth={setMonth} />
       {!statement ? (
         <Loading error={error} />
       ) : statement.customers.length === 0 ? (
         <Empty />
       ) : (
         <table class="statement">
-          <thead>
-            <tr>
-              <th scope="col">{t("resident")}</th>
-              <th scope="col">{t("monthlyPlans")}</th>
-              <th scope="col">{t("paidOrders")}</th>
-              <th scope="col">{t("amountDue")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("resident"), t("monthlyPlans"), t("paidOrders"), t("amountDue")]} />
           <tbody>
             {statement.customers.map((c) => (
               <tr key={`${c.resident_id}-${c.unit_id}`}>

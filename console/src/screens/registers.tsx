@@ -3,7 +3,7 @@ import { useMemo, useState } from "preact/hooks";
 import { type Api, ApiError, must, type Resident, type Schemas, type Unit } from "../api";
 import { useDesk } from "../context";
 import { cents, when, yuan } from "../format";
-import { Choices, Problem, RunForm, useRun } from "../forms";
+import { Choices, Problem, RecordChoices, RunForm, useRun } from "../forms";
 import { label, language, t } from "../i18n";
 import { SignaturePad } from "../signature";
 import { Empty, Field, Loading, StatusBadge, useLoad } from "../ui";
@@ -640,14 +640,12 @@ function ReceivePermit({ people, onDone }: { people: People | null; onDone: () =
         <input value={work} required onInput={(e) => setWork(e.currentTarget.value)} />
       </Field>
       <Field label={t("unit")}>
-        <select value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
-          <option value="">{t("none")}</option>
-          {(people?.units ?? []).map((u) => (
-            <option key={u.id} value={u.id}>
-              {unitLabel(people, u.id)}
-            </option>
-          ))}
-        </select>
+        <RecordChoices
+          value={unit}
+          records={(people?.units ?? []).map((u) => ({ id: u.id, name: unitLabel(people, u.id) }))}
+          onPick={setUnit}
+          none={t("none")}
+        />
       </Field>
       <Field label={t("workersOnePerLine")}>
         <textarea rows={3} value={workers} required onInput={(e) => setWorkers(e.currentTarget.value)} />
