@@ -2,7 +2,7 @@ import { must, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { localDate, when } from "../format";
 import { label, t } from "../i18n";
-import { Empty, Loading, useLoad } from "../ui";
+import { Empty, Loading, TableHead, useLoad } from "../ui";
 
 export type Contact = Schemas["Contact"];
 export type ContactOutcome = Schemas["ContactRequest"]["outcome"];
@@ -52,16 +52,7 @@ export function ContactsTable({
 }) {
   return (
     <table class={kind}>
-      <thead>
-        <tr>
-          <th scope="col">{t("time")}</th>
-          <th scope="col">{t("channel")}</th>
-          <th scope="col">{t("resident")}</th>
-          <th scope="col">{t("description")}</th>
-          <th scope="col">{t("outcome")}</th>
-          {takenBy && <th scope="col">{t("takenBy")}</th>}
-        </tr>
-      </thead>
+      <TableHead columns={[t("time"), t("channel"), t("resident"), t("description"), t("outcome"), !!takenBy && t("takenBy")]} />
       <tbody>
         {contacts.map((c) => (
           <tr key={c.id}>

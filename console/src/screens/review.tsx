@@ -4,7 +4,7 @@ import { useDesk } from "../context";
 import { localDate, when } from "../format";
 import { Problem } from "../forms";
 import { label, t } from "../i18n";
-import { Empty, Field, Loading, useLoad } from "../ui";
+import { Empty, Field, Loading, TableHead, useLoad } from "../ui";
 import { ContactsTable } from "./duty";
 
 type Handover = Schemas["Handover"];
@@ -62,14 +62,7 @@ function Handovers({ handovers }: { handovers: Handover[] }) {
   const { timezone } = useDesk();
   return (
     <table class="handovers">
-      <thead>
-        <tr>
-          <th scope="col">{t("time")}</th>
-          <th scope="col">{t("handover")}</th>
-          <th scope="col">{t("openAtHandover")}</th>
-          <th scope="col">{t("shiftContacts")}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t("time"), t("handover"), t("openAtHandover"), t("shiftContacts")]} />
       <tbody>
         {handovers.map((h) => (
           <tr key={h.at}>
