@@ -4,7 +4,7 @@ import { useDesk } from "./context";
 import { when, yuan } from "./format";
 import { label, t, targetLabel } from "./i18n";
 import { standing, ticketStanding } from "./sla";
-import { Empty, StandingBadge, StatusBadge } from "./ui";
+import { Empty, StandingBadge, StatusBadge, TableHead } from "./ui";
 
 export function where(ticket: Ticket): string {
   return ticket.unit_id?.replace(/^[a-z]+-/, "") ?? (ticket.area === "public" ? t("publicArea") : "");
@@ -28,16 +28,7 @@ export function TicketTable({
     .sort((a, b) => (a.nextDue ?? "9").localeCompare(b.nextDue ?? "9"));
   return (
     <table class="queue">
-      <thead>
-        <tr>
-          <th scope="col">{t("number")}</th>
-          <th scope="col">{t("status")}</th>
-          <th scope="col">{t("kind")}</th>
-          <th scope="col">{t("where")}</th>
-          <th scope="col">{t("description")}</th>
-          <th scope="col">{t("due")}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t("number"), t("status"), t("kind"), t("where"), t("description"), t("due")]} />
       <tbody>
         {rows.map(({ ticket, worst, nextDue }) => (
           <tr key={ticket.id} class={`${worst} ${selected === ticket.id ? "selected" : ""}`}>

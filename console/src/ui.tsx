@@ -78,3 +78,20 @@ export function Loading({ error }: { error?: string | null }) {
     <p class="muted">{t("loading")}</p>
   );
 }
+
+/** A table's column headings; a heading given as `false` (a column the caller does not see) is left out. */
+export function TableHead({ columns }: { columns: readonly (string | false)[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns
+          .filter((c): c is string => c !== false)
+          .map((c) => (
+            <th scope="col" key={c}>
+              {c}
+            </th>
+          ))}
+      </tr>
+    </thead>
+  );
+}

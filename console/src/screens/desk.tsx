@@ -2,10 +2,11 @@ import { useMemo, useState } from "preact/hooks";
 import { allTickets, idempotencyKey, must, type Resident, type Schemas, type Ticket, type Unit } from "../api";
 import { useDesk } from "../context";
 import { fromLocalInput, when } from "../format";
+import { Choices, Problem } from "../forms";
 import { label, t, targetLabel } from "../i18n";
 import { FINAL } from "../sla";
 import { TicketCard, TicketTable } from "../tickets";
-import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
+import { Empty, Field, Loading, Tabs, TableHead, useLoad } from "../ui";
 import { CONTACT_OUTCOMES, type ContactOutcome } from "./duty";
 import { BookTabs, bookTabs } from "./shared";
 
@@ -105,14 +106,7 @@ function Coordination() {
           <Empty />
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("number")}</th>
-                <th scope="col">{t("opened")}</th>
-                <th scope="col">{t("owner")}</th>
-                <th scope="col">{t("nextCheck")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("number"), t("opened"), t("owner"), t("nextCheck")]} />
             <tbody>
               {sheets.map((x) => {
                 const next = [x.sla.coordination_check, x.sla.coordination_update, x.sla.coordination_reply]
@@ -242,17 +236,17 @@ function MorningTable({
         {title} ({items.length})
       </h3>
       <table class="morning">
-        <thead>
-          <tr>
-            <th scope="col">{t("number")}</th>
-            <th scope="col">{t("kind")}</th>
-            <th scope="col">{t("status")}</th>
-            <th scope="col">{t("morningResponsible")}</th>
-            <th scope="col">{t("morningAge")}</th>
-            <th scope="col">{t("morningNextDue")}</th>
-            <th scope="col">{t("breached")}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            t("number"),
+            t("kind"),
+            t("status"),
+            t("morningResponsible"),
+            t("morningAge"),
+            t("morningNextDue"),
+            t("breached"),
+          ]}
+        />
         <tbody>
           {items.map((x) => (
             <tr key={x.ticket_id}>
@@ -279,6 +273,7 @@ type Department = (typeof DEPARTMENTS)[number];
 
 const STAFF_KINDS = ["repair", "warranty", "complaint", "inquiry", "suggestion", "household_service", "quick_task"] as const;
 type StaffKind = (typeof STAFF_KINDS)[number];
+const CHANNELS = ["phone", "visit"] as const;
 
 /** A call or visit recorded for a resident found by unit, name or phone: as a ticket, which then opens for
  * classifying, or as a duty-log contact (answered at once, transferred, or about an open ticket). */
@@ -398,10 +393,7 @@ function RecordReport() {
           </p>
         )}
         <Field label={t("channel")}>
-          <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as "phone" | "visit")}>
-            <option value="phone">{label("phone")}</option>
-            <option value="visit">{label("visit")}</option>
-          </select>
+          <Choices value={channel} choices={CHANNELS} onPick={setChannel} />
         </Field>
         <Field label={t("recordAs")}>
           <select value={recordAs} onChange={(e) => setRecordAs(e.currentTarget.value as "ticket" | "contact")}>
@@ -475,11 +467,7 @@ function RecordReport() {
           </Field>
         )}
         <button type="submit">{t("submit")}</button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Problem error={error} />
       </form>
       <div>{created && <TicketCard ticket={created} onChange={setCreated} />}</div>
     </section>

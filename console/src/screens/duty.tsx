@@ -2,7 +2,7 @@ import { must, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { localDate, when } from "../format";
 import { label, t } from "../i18n";
-import { Empty, Loading, useLoad } from "../ui";
+import { Empty, Loading, TableHead, useLoad } from "../ui";
 
 export type Contact = Schemas["Contact"];
 export type ContactOutcome = Schemas["ContactRequest"]["outcome"];
@@ -32,36 +32,44 @@ export function DutyToday() {
       {contacts.length === 0 ? (
         <Empty />
       ) : (
-        <table class="duty">
-          <thead>
-            <tr>
-              <th scope="col">{t("time")}</th>
-              <th scope="col">{t("channel")}</th>
-              <th scope="col">{t("resident")}</th>
-              <th scope="col">{t("description")}</th>
-              <th scope="col">{t("outcome")}</th>
-              <th scope="col">{t("takenBy")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contacts.map((c) => (
-              <tr key={c.id}>
-                <td>{when(c.at, timezone)}</td>
-                <td>{label(c.channel)}</td>
-                <td>{c.contact_name ?? c.unit_id ?? "—"}</td>
-                <td class="text">{c.request}</td>
-                <td class="text">
-                  {label(c.outcome)}
-                  {c.answer && `: ${c.answer}`}
-                  {c.ticket_number && `: ${c.ticket_number}`}
-                  {c.transferred_to && `: ${label(c.transferred_to)}`}
-                </td>
-                <td>{name(c.taken_by)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ContactsTable kind="duty" contacts={contacts} timezone={timezone} takenBy={name} />
       )}
     </section>
+  );
+}
+
+/** A duty day's contacts, one row each: when, how, who, what they asked and what came of it. */
+export function ContactsTable({
+  kind,
+  contacts,
+  timezone,
+  takenBy,
+}: {
+  kind: string;
+  contacts: readonly Contact[];
+  timezone: string;
+  takenBy?: (id: string) => string;
+}) {
+  return (
+    <table class={kind}>
+      <TableHead columns={[t("time"), t("channel"), t("resident"), t("description"), t("outcome"), !!takenBy && t("takenBy")]} />
+      <tbody>
+        {contacts.map((c) => (
+          <tr key={c.id}>
+            <td>{when(c.at, timezone)}</td>
+            <td>{label(c.channel)}</td>
+            <td>{c.contact_name ?? c.unit_id ?? "—"}</td>
+            <td class="text">{c.request}</td>
+            <td class="text">
+              {label(c.outcome)}
+              {c.answer && `: ${c.answer}`}
+              {c.ticket_number && `: ${c.ticket_number}`}
+              {c.transferred_to && `: ${label(c.transferred_to)}`}
+            </td>
+            {takenBy && <td>{takenBy(c.taken_by)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -2,17 +2,16 @@ import { useState } from "preact/hooks";
 import { must, type Resident, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { cents, fromLocalInput, localDate, when } from "../format";
+import { Choices, Problem, RecordChoices, RunForm, useRun } from "../forms";
 import { label, t } from "../i18n";
-import { Empty, Field, Loading, useLoad } from "../ui";
+import { Empty, Field, Loading, TableHead, useLoad } from "../ui";
 import {
   EntryActions,
   EntryCard,
   type People,
-  Problem,
   ResidentPicker,
   residentLabel,
   usePeople,
-  useRun,
 } from "./registers";
 
 type Price = Schemas["PriceView"];
@@ -27,6 +26,7 @@ const SERVICES: readonly Service[] = ["monthly_cleaning", "monthly_greening", "d
 const MONTHLY = new Set<string>(["monthly_cleaning", "monthly_greening"]);
 const PRICED: readonly Department[] = ["cleaning", "greening", "engineering"];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const CHANNELS = ["visit", "phone"] as const;
 
 function weekdayNames(days: readonly number[]): string {
   return days.map((d) => label(`weekday_${d}`)).join(" ");
@@ -93,15 +93,7 @@ function Prices() {
           <Empty />
         ) : (
           <table class="prices">
-            <thead>
-              <tr>
-                <th scope="col">{t("service")}</th>
-                <th scope="col">{t("department")}</th>
-                <th scope="col">{t("priceUnit")}</th>
-                <th scope="col">{t("priceYuan")}</th>
-                {manager && <th scope="col">{t("changePrice")}</th>}
-              </tr>
-            </thead>
+            <TableHead columns={[t("service"), t("department"), t("priceUnit"), t("priceYuan"), manager && t("changePrice")]} />
             <tbody>
               {prices.map((p) => (
                 <tr key={p.id}>
@@ -169,25 +161,23 @@ function PriceForm({ onDone }: { onDone: () => void }) {
   const [department, setDepartment] = useState<Department>("cleaning");
   const [unit, setUnit] = useState("次");
   const [amount, setAmount] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
+    <RunForm
       class="stack card"
-      aria-labelledby="price-title"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const saved = await must(
-            api.POST("/properties/{property_id}/household/prices", {
-              params: { path: { property_id: propertyId } },
-              body: { id: id.trim(), department, name: name.trim(), unit: unit.trim(), price_cents: cents(amount) ?? -1 },
-            }),
-          );
-          setId("");
-          setName("");
-          setAmount("");
-          return `${saved.name}: ¥${saved.price_yuan}/${saved.unit}`;
-        });
+      labelledBy="price-title"
+      onDone={onDone}
+      submitText={t("addPrice")}
+      work={async () => {
+        const saved = await must(
+          api.POST("/properties/{property_id}/household/prices", {
+            params: { path: { property_id: propertyId } },
+            body: { id: id.trim(), department, name: name.trim(), unit: unit.trim(), price_cents: cents(amount) ?? -1 },
+          }),
+        );
+        setId("");
+        setName("");
+        setAmount("");
+        return `${saved.name}: ¥${saved.price_yuan}/${saved.unit}`;
       }}
     >
       <h3 id="price-title">{t("addPrice")}</h3>
@@ -198,13 +188,7 @@ function PriceForm({ onDone }: { onDone: () => void }) {
         <input value={name} required onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
       <Field label={t("department")}>
-        <select value={department} onChange={(e) => setDepartment(e.currentTarget.value as Department)}>
-          {PRICED.map((d) => (
-            <option key={d} value={d}>
-              {label(d)}
-            </option>
-          ))}
-        </select>
+        <Choices value={department} choices={PRICED} onPick={setDepartment} />
       </Field>
       <div class="row">
         <Field label={t("priceUnit")}>
@@ -214,13 +198,7 @@ function PriceForm({ onDone }: { onDone: () => void }) {
           <input inputMode="decimal" value={amount} required onInput={(e) => setAmount(e.currentTarget.value)} />
         </Field>
       </div>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("addPrice")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -309,69 +287,47 @@ function NewRequest({ people, onDone }: { people: People | null; onDone: () => v
   const [department, setDepartment] = useState<Department>("engineering");
   const [channel, setChannel] = useState<"phone" | "visit">("visit");
   const [description, setDescription] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
+    <RunForm
       class="stack card"
-      aria-labelledby="household-request-title"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const made = await must(
-            api.POST("/properties/{property_id}/household/requests", {
-              params: { path: { property_id: propertyId } },
-              body: {
-                service,
-                description: description.trim(),
-                resident_id: resident?.id ?? null,
-                department: service === "paid_service" ? department : null,
-                channel,
-              },
-            }),
-          );
-          setDescription("");
-          return `${made.id}: ${t("recorded")}`;
-        });
+      labelledBy="household-request-title"
+      onDone={onDone}
+      submitText={t("submit")}
+      disabled={!resident}
+      work={async () => {
+        const made = await must(
+          api.POST("/properties/{property_id}/household/requests", {
+            params: { path: { property_id: propertyId } },
+            body: {
+              service,
+              description: description.trim(),
+              resident_id: resident?.id ?? null,
+              department: service === "paid_service" ? department : null,
+              channel,
+            },
+          }),
+        );
+        setDescription("");
+        return `${made.id}: ${t("recorded")}`;
       }}
     >
       <h3 id="household-request-title">{t("newHouseholdRequest")}</h3>
       <ResidentPicker people={people} picked={resident} onPick={setResident} />
       <Field label={t("service")}>
-        <select value={service} onChange={(e) => setService(e.currentTarget.value as Service)}>
-          {SERVICES.map((s) => (
-            <option key={s} value={s}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
+        <Choices value={service} choices={SERVICES} onPick={setService} />
       </Field>
       {service === "paid_service" && (
         <Field label={t("department")}>
-          <select value={department} onChange={(e) => setDepartment(e.currentTarget.value as Department)}>
-            {PRICED.map((d) => (
-              <option key={d} value={d}>
-                {label(d)}
-              </option>
-            ))}
-          </select>
+          <Choices value={department} choices={PRICED} onPick={setDepartment} />
         </Field>
       )}
       <Field label={t("channel")}>
-        <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as "phone" | "visit")}>
-          <option value="visit">{label("visit")}</option>
-          <option value="phone">{label("phone")}</option>
-        </select>
+        <Choices value={channel} choices={CHANNELS} onPick={setChannel} />
       </Field>
       <Field label={t("description")}>
         <textarea rows={3} value={description} required onInput={(e) => setDescription(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy || !resident}>
-          {t("submit")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -394,29 +350,26 @@ function Assess({ request, onDone }: { request: Request; onDone: () => void }) {
   const [butler, setButler] = useState<string | null>(null);
   const [agreed, setAgreed] = useState("");
   const [note, setNote] = useState("");
-  const { busy, error, run } = useRun(onDone);
   const withButler = request.service !== "deep_cleaning";
   const chosen = butler ?? theirs?.staff_id ?? "";
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const priced = await must(
-            api.POST("/properties/{property_id}/household/requests/{request_id}/assessment", {
-              params: { path: { property_id: propertyId, request_id: request.id } },
-              body: {
-                price_cents: cents(amount) ?? -1,
-                unit: unit.trim(),
-                butler_id: withButler ? chosen || null : null,
-                agreed_at: agreed ? fromLocalInput(agreed, timezone) : null,
-                note: note.trim() || null,
-              },
-            }),
-          );
-          return `${priced.id}: ${t("priced")} ¥${priced.price_yuan}/${priced.unit_label ?? ""}`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={t("priceOnSite")}
+      work={async () => {
+        const priced = await must(
+          api.POST("/properties/{property_id}/household/requests/{request_id}/assessment", {
+            params: { path: { property_id: propertyId, request_id: request.id } },
+            body: {
+              price_cents: cents(amount) ?? -1,
+              unit: unit.trim(),
+              butler_id: withButler ? chosen || null : null,
+              agreed_at: agreed ? fromLocalInput(agreed, timezone) : null,
+              note: note.trim() || null,
+            },
+          }),
+        );
+        return `${priced.id}: ${t("priced")} ¥${priced.price_yuan}/${priced.unit_label ?? ""}`;
       }}
     >
       <div class="row">
@@ -447,13 +400,7 @@ function Assess({ request, onDone }: { request: Request; onDone: () => void }) {
       <Field label={t("note")}>
         <input value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("priceOnSite")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -462,21 +409,18 @@ function ConfirmOrder({ request, onDone }: { request: Request; onDone: () => voi
   const { api, propertyId, timezone } = useHousehold();
   const agreed = request.agreed_at;
   const [at, setAt] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const order = await must(
-            api.POST("/properties/{property_id}/household/requests/{request_id}/order", {
-              params: { path: { property_id: propertyId, request_id: request.id } },
-              body: { appointment_at: agreed ?? fromLocalInput(at, timezone) },
-            }),
-          );
-          return `${order.ticket.number}: ${t("orderIssued")} · ${when(order.ticket.appointment_at, timezone)}`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={t("confirmOrder")}
+      work={async () => {
+        const order = await must(
+          api.POST("/properties/{property_id}/household/requests/{request_id}/order", {
+            params: { path: { property_id: propertyId, request_id: request.id } },
+            body: { appointment_at: agreed ?? fromLocalInput(at, timezone) },
+          }),
+        );
+        return `${order.ticket.number}: ${t("orderIssued")} · ${when(order.ticket.appointment_at, timezone)}`;
       }}
     >
       {agreed ? (
@@ -488,13 +432,7 @@ function ConfirmOrder({ request, onDone }: { request: Request; onDone: () => voi
           <input type="datetime-local" value={at} required onInput={(e) => setAt(e.currentTarget.value)} />
         </Field>
       )}
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("confirmOrder")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -526,21 +464,19 @@ function MakePlan({ request, onDone }: { request: Request; onDone: () => void })
   const [at, setAt] = useState("09:00");
   const [starts, setStarts] = useState(localDate(new Date(), timezone));
   const [assignee, setAssignee] = useState(team[0]?.id ?? "");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const plan = await must(
-            api.POST("/properties/{property_id}/household/plans", {
-              params: { path: { property_id: propertyId } },
-              body: { request_id: request.id, weekdays: days, at: `${at}:00`, starts_on: starts, assignee_id: assignee },
-            }),
-          );
-          return `${plan.id}: ${t("monthlyPlans")} · ${label(`plan_${plan.status}`)}`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={t("makePlan")}
+      disabled={days.length === 0 || !assignee}
+      work={async () => {
+        const plan = await must(
+          api.POST("/properties/{property_id}/household/plans", {
+            params: { path: { property_id: propertyId } },
+            body: { request_id: request.id, weekdays: days, at: `${at}:00`, starts_on: starts, assignee_id: assignee },
+          }),
+        );
+        return `${plan.id}: ${t("monthlyPlans")} · ${label(`plan_${plan.status}`)}`;
       }}
     >
       <WeekdayChecks days={days} onChange={setDays} />
@@ -553,21 +489,9 @@ function MakePlan({ request, onDone }: { request: Request; onDone: () => void })
         </Field>
       </div>
       <Field label={t("teamMember")}>
-        <select value={assignee} required onChange={(e) => setAssignee(e.currentTarget.value)}>
-          {team.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        <RecordChoices value={assignee} records={team} onPick={setAssignee} required />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy || days.length === 0 || !assignee}>
-          {t("makePlan")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -654,19 +578,17 @@ function PlanReason({
   const { api, propertyId } = useHousehold();
   const [reason, setReason] = useState("");
   const [endsOn, setEndsOn] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const params = { params: { path: { property_id: propertyId, plan_id: plan.id } } };
-          const body = { reason: reason.trim(), ends_on: step === "end" && endsOn ? endsOn : null };
-          const path = `/properties/{property_id}/household/plans/{plan_id}/${step}` as const;
-          const saved = await must(api.POST(path, { ...params, body }));
-          return `${saved.id}: ${label(`plan_${saved.status}`)}`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={text}
+      submitClass={step === "end" ? "danger" : ""}
+      work={async () => {
+        const params = { params: { path: { property_id: propertyId, plan_id: plan.id } } };
+        const body = { reason: reason.trim(), ends_on: step === "end" && endsOn ? endsOn : null };
+        const path = `/properties/{property_id}/household/plans/{plan_id}/${step}` as const;
+        const saved = await must(api.POST(path, { ...params, body }));
+        return `${saved.id}: ${label(`plan_${saved.status}`)}`;
       }}
     >
       <Field label={t("reason")}>
@@ -677,13 +599,7 @@ function PlanReason({
           <input type="date" value={endsOn} onInput={(e) => setEndsOn(e.currentTarget.value)} />
         </Field>
       )}
-      <div class="form-buttons">
-        <button type="submit" class={step === "end" ? "danger" : ""} disabled={busy}>
-          {text}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -695,30 +611,27 @@ function ChangePlan({ plan, onDone }: { plan: Plan; onDone: () => void }) {
   const [price, setPrice] = useState(plan.price_yuan);
   const [assignee, setAssignee] = useState(plan.assignee_id);
   const [note, setNote] = useState("");
-  const { busy, error, run } = useRun(onDone);
   const manager = session.role === "manager";
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
-          const newPrice = cents(price);
-          const saved = await must(
-            api.POST("/properties/{property_id}/household/plans/{plan_id}/change", {
-              params: { path: { property_id: propertyId, plan_id: plan.id } },
-              body: {
-                weekdays: changed(days, plan.weekdays) ? days : null,
-                at: at !== plan.at.slice(0, 5) ? `${at}:00` : null,
-                price_cents: manager && newPrice !== plan.price_cents ? newPrice : null,
-                assignee_id: assignee !== plan.assignee_id ? assignee : null,
-                note: note.trim() || null,
-              },
-            }),
-          );
-          return `${saved.id}: ${label("plan_change")} ✓`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={t("changePlan")}
+      work={async () => {
+        const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+        const newPrice = cents(price);
+        const saved = await must(
+          api.POST("/properties/{property_id}/household/plans/{plan_id}/change", {
+            params: { path: { property_id: propertyId, plan_id: plan.id } },
+            body: {
+              weekdays: changed(days, plan.weekdays) ? days : null,
+              at: at !== plan.at.slice(0, 5) ? `${at}:00` : null,
+              price_cents: manager && newPrice !== plan.price_cents ? newPrice : null,
+              assignee_id: assignee !== plan.assignee_id ? assignee : null,
+              note: note.trim() || null,
+            },
+          }),
+        );
+        return `${saved.id}: ${label("plan_change")} ✓`;
       }}
     >
       <WeekdayChecks days={days} onChange={setDays} />
@@ -734,25 +647,21 @@ function ChangePlan({ plan, onDone }: { plan: Plan; onDone: () => void }) {
       </div>
       {team.length > 0 && (
         <Field label={t("teamMember")}>
-          <select value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
-            {team.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+          <RecordChoices value={assignee} records={team} onPick={setAssignee} />
         </Field>
       )}
       <Field label={t("note")}>
         <input value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("changePlan")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
+  );
+}
+
+function MonthField({ month, onMonth }: { month: string; onMonth: (month: string) => void }) {
+  return (
+    <Field label={t("registerMonth")}>
+      <input type="month" value={month} required onInput={(e) => e.currentTarget.value && onMonth(e.currentTarget.value)} />
+    </Field>
   );
 }
 
@@ -772,25 +681,14 @@ function MonthRegister({ plan }: { plan: Plan }) {
   );
   return (
     <div class="stack" aria-label={`${t("monthRegister")} ${plan.id}`}>
-      <Field label={t("registerMonth")}>
-        <input type="month" value={month} required onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
-      </Field>
+      <MonthField month={month} onMonth={setMonth} />
       {!register ? (
         <Loading error={error} />
       ) : register.lines.length === 0 ? (
         <Empty />
       ) : (
         <table class="register">
-          <thead>
-            <tr>
-              <th scope="col">{t("visitDay")}</th>
-              <th scope="col">{t("time")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("number")}</th>
-              <th scope="col">{t("priceYuan")}</th>
-              {keeper && <th scope="col">{t("moveVisit")}</th>}
-            </tr>
-          </thead>
+          <TableHead columns={[t("visitDay"), t("time"), t("status"), t("number"), t("priceYuan"), keeper && t("moveVisit")]} />
           <tbody>
             {register.lines.map((line) => (
               <tr key={line.slot}>
@@ -833,21 +731,19 @@ function MoveVisit({ plan, slot, onDone }: { plan: Plan; slot: string; onDone: (
   const { api, propertyId, timezone } = useHousehold();
   const [at, setAt] = useState("");
   const [agreed, setAgreed] = useState(false);
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const visit = await must(
-            api.POST("/properties/{property_id}/household/plans/{plan_id}/visits/{slot}/move", {
-              params: { path: { property_id: propertyId, plan_id: plan.id, slot } },
-              body: { at: fromLocalInput(at, timezone), agreed_with_resident: agreed },
-            }),
-          );
-          return `${plan.id} ${slot}: ${t("movedTo")} ${when(visit.at, timezone)}`;
-        });
+    <RunForm
+      onDone={onDone}
+      submitText={t("moveVisit")}
+      disabled={!agreed}
+      work={async () => {
+        const visit = await must(
+          api.POST("/properties/{property_id}/household/plans/{plan_id}/visits/{slot}/move", {
+            params: { path: { property_id: propertyId, plan_id: plan.id, slot } },
+            body: { at: fromLocalInput(at, timezone), agreed_with_resident: agreed },
+          }),
+        );
+        return `${plan.id} ${slot}: ${t("movedTo")} ${when(visit.at, timezone)}`;
       }}
     >
       <Field label={`${t("moveVisit")} ${slot}`}>
@@ -857,13 +753,7 @@ function MoveVisit({ plan, slot, onDone }: { plan: Plan; slot: string; onDone: (
         <input type="checkbox" checked={agreed} required onChange={(e) => setAgreed(e.currentTarget.checked)} />
         {t("agreedWithResident")}
       </label>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy || !agreed}>
-          {t("moveVisit")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -907,23 +797,14 @@ function Statements({ people }: { people: People | null }) {
   );
   return (
     <div class="stack">
-      <Field label={t("registerMonth")}>
-        <input type="month" value={month} required onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
-      </Field>
+      <MonthField month={month} onMonth={setMonth} />
       {!statement ? (
         <Loading error={error} />
       ) : statement.customers.length === 0 ? (
         <Empty />
       ) : (
         <table class="statement">
-          <thead>
-            <tr>
-              <th scope="col">{t("resident")}</th>
-              <th scope="col">{t("monthlyPlans")}</th>
-              <th scope="col">{t("paidOrders")}</th>
-              <th scope="col">{t("amountDue")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("resident"), t("monthlyPlans"), t("paidOrders"), t("amountDue")]} />
           <tbody>
             {statement.customers.map((c) => (
               <tr key={`${c.resident_id}-${c.unit_id}`}>

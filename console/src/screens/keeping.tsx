@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { must, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { when } from "../format";
+import { Problem } from "../forms";
 import { t } from "../i18n";
 import { Empty, Field, Loading, useLoad } from "../ui";
 import { inLanguage, type KnowledgeEntry } from "./knowledge";
@@ -47,11 +48,7 @@ export function KnowledgeKeeping() {
           {t("search")}
         </button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {found && found.length === 0 && <Empty />}
       {found && found.length > 0 && (
         <ul class="entries" aria-label={t("knowledge")}>
@@ -157,11 +154,7 @@ function EntryForm({ entry, onSaved }: { entry: KnowledgeEntry | null; onSaved: 
         </fieldset>
       ))}
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }

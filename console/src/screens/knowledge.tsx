@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { must, type Schemas } from "../api";
 import { useDesk } from "../context";
+import { Problem } from "../forms";
 import { language, t } from "../i18n";
 import { Empty, Field } from "../ui";
 
@@ -48,11 +49,7 @@ export function KnowledgeSearch({ onCite, cited }: { onCite?: (entry: KnowledgeE
           {t("search")}
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {found && found.length === 0 && <Empty />}
       {found && found.length > 0 && (
         <ul class="entries" aria-label={t("knowledge")}>

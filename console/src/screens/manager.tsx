@@ -2,10 +2,11 @@ import { useState } from "preact/hooks";
 import { allTickets, type Building, must, type Property, type Schemas, type Staff, type Ticket } from "../api";
 import { useDesk } from "../context";
 import { localDate, startOfLocalDay, yuan } from "../format";
+import { Choices, Problem, RecordChoices } from "../forms";
 import { label, t, targetLabel } from "../i18n";
 import { type Standing, standing } from "../sla";
 import { TicketCard } from "../tickets";
-import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
+import { Empty, Field, Loading, Tabs, TableHead, useLoad } from "../ui";
 import { DeskScreen } from "./desk";
 import { KnowledgeKeeping } from "./keeping";
 import { Places } from "./places";
@@ -271,11 +272,7 @@ function Reports() {
         </Field>
         <button type="submit">{t("details")}</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {link && (
         <p>
           <a href={link} target="_blank" rel="noreferrer">
@@ -318,13 +315,7 @@ function Directory() {
       <h3>{t("residents")}</h3>
       <AddResident units={records.units} onAdded={reload} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("name")}</th>
-            <th scope="col">{t("units")}</th>
-            <th scope="col">{t("phone")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("name"), t("units"), t("phone")]} />
         <tbody>
           {records.residents.map((r) => (
             <tr key={r.id}>
@@ -338,13 +329,7 @@ function Directory() {
       <h3>{t("staff")}</h3>
       <AddStaff onAdded={reload} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("name")}</th>
-            <th scope="col">{t("role")}</th>
-            <th scope="col">{t("department")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("name"), t("role"), t("department")]} />
         <tbody>
           {records.staff.map((s) => (
             <tr key={s.id}>
@@ -412,13 +397,7 @@ function Zones({
     <>
       <h3>{t("zones")}</h3>
       <table class="zones">
-        <thead>
-          <tr>
-            <th scope="col">{t("zoneName")}</th>
-            <th scope="col">{t("owner")}</th>
-            <th scope="col">{t("buildings")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("zoneName"), t("owner"), t("buildings")]} />
         <tbody>
           {zones.map((z) => (
             <tr key={z.id}>
@@ -470,11 +449,7 @@ function Zones({
           ))}
         </fieldset>
         <button type="submit">{t("save")}</button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Problem error={error} />
       </form>
     </>
   );
@@ -543,11 +518,7 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (sav
         <input type="checkbox" checked={callbackAll} onChange={(e) => setCallbackAll(e.currentTarget.checked)} /> {t("callbackAll")}
       </label>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -590,13 +561,7 @@ function AddResident({ units, onAdded }: { units: { id: string; number: string; 
   return (
     <form class="row" onSubmit={add} aria-label={t("residents")}>
       <Field label={t("units")}>
-        <select value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.id}
-            </option>
-          ))}
-        </select>
+        <RecordChoices value={unit} records={units.map((u) => ({ id: u.id, name: u.id }))} onPick={setUnit} />
       </Field>
       <Field label={t("name")}>
         <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -611,11 +576,7 @@ function AddResident({ units, onAdded }: { units: { id: string; number: string; 
         </select>
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -662,22 +623,10 @@ function AddStaff({ onAdded }: { onAdded: () => void }) {
         <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
       <Field label={t("role")}>
-        <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-          {STAFF_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(r)}
-            </option>
-          ))}
-        </select>
+        <Choices value={role} choices={STAFF_ROLES} onPick={setRole} />
       </Field>
       <Field label={t("department")}>
-        <select value={department} onChange={(e) => setDepartment(e.currentTarget.value as DepartmentName)}>
-          {DEPARTMENTS.map((d) => (
-            <option key={d} value={d}>
-              {label(d)}
-            </option>
-          ))}
-        </select>
+        <Choices value={department} choices={DEPARTMENTS} onPick={setDepartment} />
       </Field>
       <Field label={t("phone")}>
         <input type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
@@ -686,11 +635,7 @@ function AddStaff({ onAdded }: { onAdded: () => void }) {
         <input value={sub} onInput={(e) => setSub(e.currentTarget.value)} />
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }

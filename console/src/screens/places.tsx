@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { type Building, must, type Unit } from "../api";
 import { useDesk } from "../context";
+import { Problem, RecordChoices } from "../forms";
 import { t } from "../i18n";
-import { Field } from "../ui";
+import { Field, TableHead } from "../ui";
 
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -34,12 +35,7 @@ export function Places({ buildings, units, onSaved }: { buildings: Building[]; u
         {t("buildings")} · {t("units")}
       </h3>
       <table class="places">
-        <thead>
-          <tr>
-            <th scope="col">{t("buildings")}</th>
-            <th scope="col">{t("units")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("buildings"), t("units")]} />
         <tbody>
           {buildings.map((b) => (
             <tr key={b.id}>
@@ -101,24 +97,13 @@ function BuildingForm({ buildings, onSaved }: { buildings: Building[]; onSaved: 
   return (
     <form class="row" onSubmit={save} aria-label={t("buildings")}>
       <Field label={t("buildingPick")}>
-        <select value={buildingId} onChange={(e) => pick(e.currentTarget.value)}>
-          <option value="">{t("newBuilding")}</option>
-          {buildings.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.name}
-            </option>
-          ))}
-        </select>
+        <RecordChoices value={buildingId} records={buildings} onPick={pick} none={t("newBuilding")} />
       </Field>
       <Field label={t("buildingName")}>
         <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
@@ -169,14 +154,12 @@ function UnitForm({ buildings, units, onSaved }: { buildings: Building[]; units:
   return (
     <form class="row" onSubmit={save} aria-label={t("units")}>
       <Field label={t("unitPick")}>
-        <select value={unitId} onChange={(e) => pick(e.currentTarget.value)}>
-          <option value="">{t("newUnit")}</option>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {buildingName(u.building_id)} {u.number}
-            </option>
-          ))}
-        </select>
+        <RecordChoices
+          value={unitId}
+          records={units.map((u) => ({ id: u.id, name: `${buildingName(u.building_id)} ${u.number}` }))}
+          onPick={pick}
+          none={t("newUnit")}
+        />
       </Field>
       <Field label={t("building")}>
         <select required value={building} onChange={(e) => setBuilding(e.currentTarget.value)}>
@@ -195,11 +178,7 @@ function UnitForm({ buildings, units, onSaved }: { buildings: Building[]; units:
         {t("contractSigned")}
       </label>
       <button type="submit">{t("save")}</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useMemo, useState } from "preact/hooks";
 import { type Api, ApiError, must, type Resident, type Schemas, type Unit } from "../api";
 import { useDesk } from "../context";
 import { cents, when, yuan } from "../format";
+import { Choices, Problem, RecordChoices, RunForm, useRun } from "../forms";
 import { label, language, t } from "../i18n";
 import { SignaturePad } from "../signature";
 import { Empty, Field, Loading, StatusBadge, useLoad } from "../ui";
@@ -105,38 +106,6 @@ export function ResidentPicker({
   );
 }
 
-/** What each form does with a click: the work, the notice it leaves, and the list reloaded; a refusal is shown. */
-export function useRun(onDone: () => void): {
-  busy: boolean;
-  error: string | null;
-  run: (work: () => Promise<string>) => Promise<void>;
-} {
-  const { notify } = useDesk();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (work: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      notify(await work());
-      onDone();
-    } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
-
-export function Problem({ error }: { error: string | null }) {
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
 /** One entry of a book as a card named by its number, with its facts and the actions open to the caller. */
 export function EntryCard({
   number,
@@ -232,51 +201,30 @@ function SignedForm({
   onDone: () => void;
 }) {
   const [drawn, setDrawn] = useState<Blob | null>(null);
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (drawn) void run(() => sign(drawn));
-      }}
-    >
+    <RunForm onDone={onDone} submitText={submitText} disabled={!drawn} work={() => sign(drawn as Blob)}>
       <p>
         {t("signedBy")}: {who}
       </p>
       <SignaturePad onChange={setDrawn} />
-      <div class="form-buttons">
-        <button type="submit" disabled={busy || !drawn}>
-          {submitText}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
 /** A reason, then the action (cancel a lost card, cancel a subscription). */
 function ReasonForm({ submitText, act, onDone }: { submitText: string; act: (reason: string) => Promise<string>; onDone: () => void }) {
   const [reason, setReason] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(() => act(reason.trim()));
-      }}
+    <RunForm
+      onDone={onDone}
+      submitText={submitText}
+      submitClass="danger"
+      work={() => act(reason.trim())}
     >
       <Field label={t("reason")}>
         <input value={reason} required minLength={2} onInput={(e) => setReason(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" class="danger" disabled={busy}>
-          {submitText}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -378,7 +326,6 @@ function PassCards({ people }: { people: People | null }) {
   const [cards, reload, error] = useEntries<PassCard>("pass-cards");
   const [resident, setResident] = useState<Resident | null>(null);
   const [cardNumber, setCardNumber] = useState("");
-  const issue = useRun(reload);
   const path = (id: string) => ({ params: { path: { property_id: propertyId, entry_id: id } } });
   return (
     <div class="split">
@@ -456,21 +403,21 @@ function PassCards({ people }: { people: People | null }) {
         )}
       />
       {office && (
-        <form
+        <RunForm
           class="stack card"
-          aria-labelledby="issue-card-title"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void issue.run(async () => {
-              const card = await must(
-                api.POST("/properties/{property_id}/registers/pass-cards", {
-                  params: { path: { property_id: propertyId } },
-                  body: { resident_id: resident?.id ?? "", card_number: cardNumber.trim() },
-                }),
-              );
-              setCardNumber("");
-              return `${card.id}: ${t("cardIssued")} · ${t("cardFee")} ${fee(card.fee_cents)}`;
-            });
+          labelledBy="issue-card-title"
+          onDone={reload}
+          submitText={t("issueCard")}
+          disabled={!resident}
+          work={async () => {
+            const card = await must(
+              api.POST("/properties/{property_id}/registers/pass-cards", {
+                params: { path: { property_id: propertyId } },
+                body: { resident_id: resident?.id ?? "", card_number: cardNumber.trim() },
+              }),
+            );
+            setCardNumber("");
+            return `${card.id}: ${t("cardIssued")} · ${t("cardFee")} ${fee(card.fee_cents)}`;
           }}
         >
           <h3 id="issue-card-title">{t("issueCard")}</h3>
@@ -479,13 +426,7 @@ function PassCards({ people }: { people: People | null }) {
           <Field label={t("cardNumber")}>
             <input value={cardNumber} required onInput={(e) => setCardNumber(e.currentTarget.value)} />
           </Field>
-          <div class="form-buttons">
-            <button type="submit" disabled={issue.busy || !resident}>
-              {t("issueCard")}
-            </button>
-          </div>
-          <Problem error={issue.error} />
-        </form>
+        </RunForm>
       )}
     </div>
   );
@@ -617,25 +558,16 @@ function Permits({ people }: { people: People | null }) {
 
 function FeeForm({ permit, take, onDone }: { permit: Permit; take: (cents: number) => Promise<string>; onDone: () => void }) {
   const [amount, setAmount] = useState((permit.fee_cents / 100).toFixed(2));
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
-      class="action-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(() => take(cents(amount) ?? -1));
-      }}
+    <RunForm
+      onDone={onDone}
+      submitText={t("takeFee")}
+      work={() => take(cents(amount) ?? -1)}
     >
       <Field label={t("amountYuan")}>
         <input inputMode="decimal" value={amount} required onInput={(e) => setAmount(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("takeFee")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -662,17 +594,7 @@ function DocumentsForm({ decide, onDone }: { decide: (passed: boolean, note: str
 }
 
 function ConfirmForm({ text, act, onDone }: { text: string; act: () => Promise<string>; onDone: () => void }) {
-  const { busy, error, run } = useRun(onDone);
-  return (
-    <form class="action-form" onSubmit={(event) => (event.preventDefault(), void run(act))}>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {text} ✓
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
-  );
+  return <RunForm onDone={onDone} submitText={`${text} ✓`} work={act} />;
 }
 
 function ReceivePermit({ people, onDone }: { people: People | null; onDone: () => void }) {
@@ -683,33 +605,31 @@ function ReceivePermit({ people, onDone }: { people: People | null; onDone: () =
   const [workers, setWorkers] = useState("");
   const [documents, setDocuments] = useState("");
   const [amount, setAmount] = useState("");
-  const { busy, error, run } = useRun(onDone);
   return (
-    <form
+    <RunForm
       class="stack card"
-      aria-labelledby="permit-title"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(async () => {
-          const permit = await must(
-            api.POST("/properties/{property_id}/registers/permits", {
-              params: { path: { property_id: propertyId } },
-              body: {
-                contractor: contractor.trim(),
-                work: work.trim(),
-                unit_id: unit || null,
-                workers: lines(workers).map((name) => ({ name })),
-                documents: lines(documents),
-                fee_cents: cents(amount) ?? -1,
-              },
-            }),
-          );
-          setContractor("");
-          setWork("");
-          setWorkers("");
-          setDocuments("");
-          return `${permit.id}: ${t("permitReceived")} · ${t("issueBy")} ${when(permit.due_at, timezone)}`;
-        });
+      labelledBy="permit-title"
+      onDone={onDone}
+      submitText={t("receivePermit")}
+      work={async () => {
+        const permit = await must(
+          api.POST("/properties/{property_id}/registers/permits", {
+            params: { path: { property_id: propertyId } },
+            body: {
+              contractor: contractor.trim(),
+              work: work.trim(),
+              unit_id: unit || null,
+              workers: lines(workers).map((name) => ({ name })),
+              documents: lines(documents),
+              fee_cents: cents(amount) ?? -1,
+            },
+          }),
+        );
+        setContractor("");
+        setWork("");
+        setWorkers("");
+        setDocuments("");
+        return `${permit.id}: ${t("permitReceived")} · ${t("issueBy")} ${when(permit.due_at, timezone)}`;
       }}
     >
       <h3 id="permit-title">{t("receivePermit")}</h3>
@@ -720,14 +640,12 @@ function ReceivePermit({ people, onDone }: { people: People | null; onDone: () =
         <input value={work} required onInput={(e) => setWork(e.currentTarget.value)} />
       </Field>
       <Field label={t("unit")}>
-        <select value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
-          <option value="">{t("none")}</option>
-          {(people?.units ?? []).map((u) => (
-            <option key={u.id} value={u.id}>
-              {unitLabel(people, u.id)}
-            </option>
-          ))}
-        </select>
+        <RecordChoices
+          value={unit}
+          records={(people?.units ?? []).map((u) => ({ id: u.id, name: unitLabel(people, u.id) }))}
+          onPick={setUnit}
+          none={t("none")}
+        />
       </Field>
       <Field label={t("workersOnePerLine")}>
         <textarea rows={3} value={workers} required onInput={(e) => setWorkers(e.currentTarget.value)} />
@@ -738,13 +656,7 @@ function ReceivePermit({ people, onDone }: { people: People | null; onDone: () =
       <Field label={t("permitFeeYuan")}>
         <input inputMode="decimal" value={amount} required onInput={(e) => setAmount(e.currentTarget.value)} />
       </Field>
-      <div class="form-buttons">
-        <button type="submit" disabled={busy}>
-          {t("receivePermit")}
-        </button>
-      </div>
-      <Problem error={error} />
-    </form>
+    </RunForm>
   );
 }
 
@@ -759,7 +671,6 @@ function Mail({ people }: { people: People | null }) {
   const [resident, setResident] = useState<Resident | null>(null);
   const [item, setItem] = useState<(typeof MAIL_ITEMS)[number]>("parcel");
   const [sender, setSender] = useState("");
-  const log = useRun(reload);
   return (
     <div class="split">
       <div>
@@ -821,44 +732,32 @@ function Mail({ people }: { people: People | null }) {
           }}
         />
       </div>
-      <form
+      <RunForm
         class="stack card"
-        aria-labelledby="mail-title"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void log.run(async () => {
-            const logged = await must(
-              api.POST("/properties/{property_id}/registers/mail", {
-                params: { path: { property_id: propertyId } },
-                body: { resident_id: resident?.id ?? "", item, sender: sender.trim() || null },
-              }),
-            );
-            setSender("");
-            return `${logged.id}: ${t("mailLogged")} · ${label(`sms_${logged.notified ?? "none"}`)}`;
-          });
+        labelledBy="mail-title"
+        onDone={reload}
+        submitText={t("logMail")}
+        disabled={!resident}
+        work={async () => {
+          const logged = await must(
+            api.POST("/properties/{property_id}/registers/mail", {
+              params: { path: { property_id: propertyId } },
+              body: { resident_id: resident?.id ?? "", item, sender: sender.trim() || null },
+            }),
+          );
+          setSender("");
+          return `${logged.id}: ${t("mailLogged")} · ${label(`sms_${logged.notified ?? "none"}`)}`;
         }}
       >
         <h3 id="mail-title">{t("logMail")}</h3>
         <ResidentPicker people={people} picked={resident} onPick={setResident} />
         <Field label={t("mailItem")}>
-          <select value={item} onChange={(e) => setItem(e.currentTarget.value as (typeof MAIL_ITEMS)[number])}>
-            {MAIL_ITEMS.map((m) => (
-              <option key={m} value={m}>
-                {label(m)}
-              </option>
-            ))}
-          </select>
+          <Choices value={item} choices={MAIL_ITEMS} onPick={setItem} />
         </Field>
         <Field label={t("sender")}>
           <input value={sender} onInput={(e) => setSender(e.currentTarget.value)} />
         </Field>
-        <div class="form-buttons">
-          <button type="submit" disabled={log.busy || !resident}>
-            {t("logMail")}
-          </button>
-        </div>
-        <Problem error={log.error} />
-      </form>
+      </RunForm>
     </div>
   );
 }
@@ -873,7 +772,6 @@ function Newspapers({ people }: { people: People | null }) {
   const [firstMonth, setFirstMonth] = useState("");
   const [months, setMonths] = useState("12");
   const [price, setPrice] = useState("");
-  const subscribe = useRun(reload);
   const path = (id: string) => ({ params: { path: { property_id: propertyId, entry_id: id } } });
   return (
     <div class="split">
@@ -951,26 +849,26 @@ function Newspapers({ people }: { people: People | null }) {
           </EntryCard>
         )}
       />
-      <form
+      <RunForm
         class="stack card"
-        aria-labelledby="subscribe-title"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void subscribe.run(async () => {
-            const sub = await must(
-              api.POST("/properties/{property_id}/registers/newspapers", {
-                params: { path: { property_id: propertyId } },
-                body: {
-                  resident_id: resident?.id ?? "",
-                  title: title.trim(),
-                  first_month: firstMonth,
-                  months: Number.parseInt(months, 10),
-                  monthly_price_cents: cents(price) ?? -1,
-                },
-              }),
-            );
-            return `${sub.id}: ${t("billedInAdvance")} ${yuan(sub.billed_cents)}`;
-          });
+        labelledBy="subscribe-title"
+        onDone={reload}
+        submitText={t("subscribe")}
+        disabled={!resident}
+        work={async () => {
+          const sub = await must(
+            api.POST("/properties/{property_id}/registers/newspapers", {
+              params: { path: { property_id: propertyId } },
+              body: {
+                resident_id: resident?.id ?? "",
+                title: title.trim(),
+                first_month: firstMonth,
+                months: Number.parseInt(months, 10),
+                monthly_price_cents: cents(price) ?? -1,
+              },
+            }),
+          );
+          return `${sub.id}: ${t("billedInAdvance")} ${yuan(sub.billed_cents)}`;
         }}
       >
         <h3 id="subscribe-title">{t("subscribe")}</h3>
@@ -989,13 +887,7 @@ function Newspapers({ people }: { people: People | null }) {
             <input inputMode="decimal" value={price} required onInput={(e) => setPrice(e.currentTarget.value)} />
           </Field>
         </div>
-        <div class="form-buttons">
-          <button type="submit" disabled={subscribe.busy || !resident}>
-            {t("subscribe")}
-          </button>
-        </div>
-        <Problem error={subscribe.error} />
-      </form>
+      </RunForm>
     </div>
   );
 }
@@ -1010,7 +902,6 @@ function Visitors({ people }: { people: People | null }) {
   const [hostKind, setHostKind] = useState<"resident" | "department">("resident");
   const [resident, setResident] = useState<Resident | null>(null);
   const [department, setDepartment] = useState<Department>("customer_service");
-  const ask = useRun(reload);
   const host = (v: Visit) => (v.department ? label(v.department) : residentLabel(people, v.resident_id, v.unit_id));
   return (
     <div class="split">
@@ -1064,27 +955,27 @@ function Visitors({ people }: { people: People | null }) {
           </EntryCard>
         )}
       />
-      <form
+      <RunForm
         class="stack card"
-        aria-labelledby="visit-title"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void ask.run(async () => {
-            const asked = await must(
-              api.POST("/properties/{property_id}/registers/visitors", {
-                params: { path: { property_id: propertyId } },
-                body: {
-                  visitor: visitor.trim(),
-                  purpose: purpose.trim(),
-                  resident_id: hostKind === "resident" ? (resident?.id ?? "") : null,
-                  department: hostKind === "department" ? department : null,
-                },
-              }),
-            );
-            setVisitor("");
-            setPurpose("");
-            return `${asked.id}: ${t("visitAsked")}`;
-          });
+        labelledBy="visit-title"
+        onDone={reload}
+        submitText={t("askVisit")}
+        disabled={(hostKind === "resident" && !resident)}
+        work={async () => {
+          const asked = await must(
+            api.POST("/properties/{property_id}/registers/visitors", {
+              params: { path: { property_id: propertyId } },
+              body: {
+                visitor: visitor.trim(),
+                purpose: purpose.trim(),
+                resident_id: hostKind === "resident" ? (resident?.id ?? "") : null,
+                department: hostKind === "department" ? department : null,
+              },
+            }),
+          );
+          setVisitor("");
+          setPurpose("");
+          return `${asked.id}: ${t("visitAsked")}`;
         }}
       >
         <h3 id="visit-title">{t("askVisit")}</h3>
@@ -1104,22 +995,10 @@ function Visitors({ people }: { people: People | null }) {
           <ResidentPicker people={people} picked={resident} onPick={setResident} />
         ) : (
           <Field label={t("department")}>
-            <select value={department} onChange={(e) => setDepartment(e.currentTarget.value as Department)}>
-              {VISITED_DEPARTMENTS.map((d) => (
-                <option key={d} value={d}>
-                  {label(d)}
-                </option>
-              ))}
-            </select>
+            <Choices value={department} choices={VISITED_DEPARTMENTS} onPick={setDepartment} />
           </Field>
         )}
-        <div class="form-buttons">
-          <button type="submit" disabled={ask.busy || (hostKind === "resident" && !resident)}>
-            {t("askVisit")}
-          </button>
-        </div>
-        <Problem error={ask.error} />
-      </form>
+      </RunForm>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { allTickets, idempotencyKey, must, type Ticket, upload } from "../api";
 import { useDesk } from "../context";
 import { fromLocalInput } from "../format";
+import { Problem } from "../forms";
 import { label, t } from "../i18n";
 import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
@@ -122,11 +123,7 @@ function Report({ onDone }: { onDone: () => void }) {
       <button type="submit" disabled={busy}>
         {t("submit")}
       </button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }

@@ -2,8 +2,10 @@ import { useState } from "preact/hooks";
 import { must, type Schemas } from "../api";
 import { useDesk } from "../context";
 import { localDate, when } from "../format";
+import { Problem } from "../forms";
 import { label, t } from "../i18n";
-import { Empty, Field, Loading, useLoad } from "../ui";
+import { Empty, Field, Loading, TableHead, useLoad } from "../ui";
+import { ContactsTable } from "./duty";
 
 type Handover = Schemas["Handover"];
 type Review = Schemas["Review"];
@@ -39,33 +41,7 @@ export function DutyReview() {
           {contacts.length === 0 ? (
             <Empty />
           ) : (
-            <table class="duty-day">
-              <thead>
-                <tr>
-                  <th scope="col">{t("time")}</th>
-                  <th scope="col">{t("channel")}</th>
-                  <th scope="col">{t("resident")}</th>
-                  <th scope="col">{t("description")}</th>
-                  <th scope="col">{t("outcome")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {contacts.map((c) => (
-                  <tr key={c.id}>
-                    <td>{when(c.at, timezone)}</td>
-                    <td>{label(c.channel)}</td>
-                    <td>{c.contact_name ?? c.unit_id ?? "—"}</td>
-                    <td class="text">{c.request}</td>
-                    <td class="text">
-                      {label(c.outcome)}
-                      {c.answer && `: ${c.answer}`}
-                      {c.ticket_number && `: ${c.ticket_number}`}
-                      {c.transferred_to && `: ${label(c.transferred_to)}`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ContactsTable kind="duty-day" contacts={contacts} timezone={timezone} />
           )}
           <h3>
             {t("handovers")} ({log.handovers?.length ?? 0})
@@ -86,14 +62,7 @@ function Handovers({ handovers }: { handovers: Handover[] }) {
   const { timezone } = useDesk();
   return (
     <table class="handovers">
-      <thead>
-        <tr>
-          <th scope="col">{t("time")}</th>
-          <th scope="col">{t("handover")}</th>
-          <th scope="col">{t("openAtHandover")}</th>
-          <th scope="col">{t("shiftContacts")}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t("time"), t("handover"), t("openAtHandover"), t("shiftContacts")]} />
       <tbody>
         {handovers.map((h) => (
           <tr key={h.at}>
@@ -157,11 +126,7 @@ function ReviewPanel({ review, day, onReviewed }: { review: Review | null; day: 
         <textarea required minLength={2} maxLength={1000} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
       {desk.session.role === "manager" && <button type="submit">{t("review")}</button>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
     </form>
   );
 }
