@@ -6,7 +6,8 @@ export type Ticket = Schemas["TicketView"];
 export type SlaTarget = Schemas["SlaTarget"];
 export type Property = Schemas["Property"];
 export type Staff = Schemas["Staff"];
-export type Resident = Schemas["Resident"];
+// A resident as the property's list shows them: the gate's list carries no phone number.
+export type Resident = Schemas["ResidentListing"];
 export type Unit = Schemas["Unit"];
 export type Building = Schemas["Building"];
 export type Api = ReturnType<typeof makeApi>;

@@ -319,7 +319,7 @@ function RecordReport() {
     const q = search.trim().toLowerCase();
     if (!q || !people) return [];
     return people.residents
-      .filter((r) => [r.name, r.phone, unitLabel(r), r.unit_id].some((v) => v.toLowerCase().includes(q)))
+      .filter((r) => [r.name, r.phone, unitLabel(r), r.unit_id].some((v) => (v ?? "").toLowerCase().includes(q)))
       .slice(0, 8);
   }, [search, people]);
 

@@ -78,7 +78,7 @@ export function ResidentPicker({
     const q = search.trim().toLowerCase();
     if (!q || !people) return [];
     return people.residents
-      .filter((r) => [r.name, r.phone, unitLabel(people, r.unit_id)].some((v) => v.toLowerCase().includes(q)))
+      .filter((r) => [r.name, r.phone, unitLabel(people, r.unit_id)].some((v) => (v ?? "").toLowerCase().includes(q)))
       .slice(0, 8);
   }, [search, people]);
   return (

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from propdesk.errors import InvalidRequest
 from propdesk.models.common import Flag, Id, Name, Subject
-from propdesk.models.directory import Building, Property, Resident, Staff, Unit
+from propdesk.models.directory import Building, Property, Resident, ResidentListing, Staff, Unit
 from propdesk.models.enums import STAFF_ROLES, Department, Language, Role
 from propdesk.phones import PhoneText
 from routes.deps import Caller, directory_service
@@ -105,7 +105,7 @@ def _with_phone(property_id: str, request: BaseModel) -> dict[str, Any]:
     return data
 
 
-def _register(segment: str, body_model: type[BaseModel], model: type[BaseModel]) -> None:
+def _register(segment: str, body_model: type[BaseModel], model: type[BaseModel], listed: type[BaseModel]) -> None:
     def list_records(caller: Caller, property_id: PropertyId) -> Any:
         return directory_service().list(caller, model, property_id)
 
@@ -119,7 +119,7 @@ def _register(segment: str, body_model: type[BaseModel], model: type[BaseModel])
         record = model.model_validate(_with_phone(property_id, request))
         return directory_service().save(caller, record, create=False)
 
-    list_records.__annotations__["return"] = list[model]  # type: ignore[valid-type]
+    list_records.__annotations__["return"] = list[listed]  # type: ignore[valid-type]
     create_record.__annotations__.update(request=Annotated[body_model, Body()], return_=None)
     create_record.__annotations__.pop("return_")
     create_record.__annotations__["return"] = Response[model]  # type: ignore[valid-type]
@@ -134,10 +134,10 @@ def _register(segment: str, body_model: type[BaseModel], model: type[BaseModel])
     router.put(f"{base}/<record_id>", summary=f"Update a {noun}", tags=["directory"])(update_record)
 
 
-for _segment, _body, _model in (
-    ("buildings", BuildingIn, Building),
-    ("units", UnitIn, Unit),
-    ("residents", ResidentIn, Resident),
-    ("staff", StaffIn, Staff),
+for _segment, _body, _model, _listed in (
+    ("buildings", BuildingIn, Building, Building),
+    ("units", UnitIn, Unit, Unit),
+    ("residents", ResidentIn, Resident, ResidentListing),  # the gate's list has no phone numbers
+    ("staff", StaffIn, Staff, Staff),
 ):
-    _register(_segment, _body, _model)
+    _register(_segment, _body, _model, _listed)

@@ -6,6 +6,7 @@ walked as the office walks it; answers, the SMS a resident receives and refusals
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -307,6 +308,12 @@ def test_the_office_and_the_gate_find_the_resident_an_entry_names_and_field_staf
         assert {"id": "zhang", "unit_id": "U101", "name": "张伟"}.items() <= next(
             r for r in reply.body if r["id"] == "zhang"
         ).items()
+    # And the clerk, who confirms a visitor with the resident, reads 张伟's number; the gate reads no number at all
+    clerk_sees = api.get("/properties/SUN/residents", office["clerk"]).body
+    assert next(r for r in clerk_sees if r["id"] == "zhang")["phone"].startswith("+86")
+    gate_sees = api.get("/properties/SUN/residents", office["gate"])
+    assert gate_sees.body and all(r["phone"] is None for r in gate_sees.body)
+    assert "+86" not in json.dumps(gate_sees.body)
     # And finance, a technician and another property's clerk are refused as before
     assert api.get("/properties/SUN/residents", office["finance"]).status == 403
     assert api.get("/properties/SUN/residents", world["tech"]).status == 403

@@ -12,7 +12,7 @@ from propdesk import phones
 from propdesk.access import Principal, roles_from_claims
 from propdesk.dal.directory import DirectoryStore
 from propdesk.errors import Forbidden, InvalidRequest, NotFound, Unauthenticated
-from propdesk.models.directory import Building, Property, Resident, Staff, Unit
+from propdesk.models.directory import Building, Property, Resident, ResidentListing, Staff, Unit
 from propdesk.models.enums import Role
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,6 +30,9 @@ PEOPLE_READERS: dict[type[BaseModel], frozenset[Role]] = {
     Resident: _DESK | {Role.OFFICE_CLERK, Role.SECURITY},
     Staff: _DESK | {Role.DISPATCHER},  # a dispatcher picks the technician to send
 }
+# Who reads residents' phone numbers in that list: the clerk confirms a visitor with the resident by phone; the
+# gate only names the addressee of a parcel or the resident a visitor asks for, and reads the list without them.
+PHONE_READERS = _DESK | {Role.OFFICE_CLERK}
 
 
 class DirectoryCache:
@@ -141,7 +144,10 @@ class DirectoryService:
         if readers is not None and principal.role not in readers:
             # Field staff see a resident's contact through the ticket assigned to them, never the whole list.
             raise Forbidden(f"the {model.__name__.lower()} list is not kept for this role")
-        return self.store.list_records(model, property_id)
+        records = self.store.list_records(model, property_id)
+        if model is Resident and principal.role not in PHONE_READERS:
+            return [ResidentListing.model_validate({**r.model_dump(), "phone": None}) for r in records]  # type: ignore[misc]
+        return records
 
     def save(self, principal: Principal, record: M, *, create: bool) -> M:
         property_id = getattr(record, "property_id", None)

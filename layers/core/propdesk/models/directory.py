@@ -114,6 +114,12 @@ class Resident(BaseModel):
     sms_opt_out: Flag = False
 
 
+class ResidentListing(Resident):
+    """A resident in the property's list: without the phone number for a role that only names residents."""
+
+    phone: Phone | None = None  # type: ignore[assignment]
+
+
 class Staff(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
