@@ -67,10 +67,11 @@ def world(aws: dict[str, str]) -> object:
     return seed(aws["DirectoryTable"])
 
 
-# The longest module goes first: xdist hands modules to its workers in this order, and one that starts last
-# would keep a single worker busy for minutes after the others have finished.
-FIRST = ("tests/integration/workflow/test_stress.py",)
+# The longest modules go first: xdist hands modules to its workers in this order, and one that starts last
+# would keep a single worker busy for minutes after the others have finished. The stress test, then the
+# local stacks (scenarios and browser tests, which mostly wait on their stacks), then the rest.
+FIRST = ("tests/integration/workflow/test_stress.py", "tests/e2e/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
+    items.sort(key=lambda item: next((n for n, p in enumerate(FIRST) if item.nodeid.startswith(p)), len(FIRST)))
