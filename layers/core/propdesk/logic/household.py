@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
@@ -50,6 +50,8 @@ SERVICE_NAMES = {
 DESK = frozenset({Role.DESK_AGENT, Role.CALLCENTRE_AGENT, Role.MANAGER})
 # Who records a request, confirms a time with the resident and keeps the plans: the desk and the butler.
 KEEPERS = DESK | {Role.BUTLER}
+# What a resident may own in the book: a request and a plan are read alike.
+Owned = TypeVar("Owned", ServiceRequest, Plan)
 # Field staff who take a visit's order (the roles the lifecycle lets accept household work).
 TEAM_WORKERS = frozenset({Role.TECHNICIAN})
 Weekday = Annotated[int, Strict(), Field(ge=1, le=7)]
@@ -175,6 +177,27 @@ class HouseholdDesk:
             raise Forbidden(f"this needs one of the roles {', '.join(sorted(r.value for r in roles))}")
         return prop
 
+    def _one(self, principal: Principal, property_id: str, model: type[Owned], record_id: str, noun: str) -> Owned:
+        """One request or plan: a resident reads only their own, a contractor none (404 either way)."""
+        principal.require_property(property_id)
+        found = self.book.get(model, property_id, record_id)
+        if (
+            found is None
+            or principal.role is Role.CONTRACTOR
+            or (principal.role is Role.RESIDENT and found.resident_id != principal.user_id)
+        ):
+            raise NotFound(f"{noun} {record_id} not found")
+        return found
+
+    def _all(self, principal: Principal, property_id: str, model: type[Owned]) -> list[Owned]:
+        """A property's requests or plans: a resident's own, or all of them for the staff who keep them."""
+        principal.require_property(property_id)
+        found = self.book.records(model, property_id)
+        if principal.role is Role.RESIDENT:
+            return [r for r in found if r.resident_id == principal.user_id]
+        self._staff_of(principal, property_id, KEEPERS | {Role.TEAM_LEADER, Role.DISPATCHER})
+        return found
+
     def _member(self, property_id: str, staff_id: str, field: str, roles: frozenset[Role]) -> Staff:
         staff = self.cache.staff(property_id, staff_id)
         if staff is None or staff.role not in roles:
@@ -233,21 +256,10 @@ class HouseholdDesk:
         return self.book.save(record, create=True)
 
     def request(self, principal: Principal, property_id: str, request_id: str) -> ServiceRequest:
-        principal.require_property(property_id)
-        found = self.book.get(ServiceRequest, property_id, request_id)
-        if found is None or (principal.role is Role.RESIDENT and found.resident_id != principal.user_id):
-            raise NotFound(f"request {request_id} not found")
-        if principal.role is Role.CONTRACTOR:
-            raise NotFound(f"request {request_id} not found")
-        return found
+        return self._one(principal, property_id, ServiceRequest, request_id, "request")
 
     def requests(self, principal: Principal, property_id: str) -> list[ServiceRequest]:
-        principal.require_property(property_id)
-        found = self.book.records(ServiceRequest, property_id)
-        if principal.role is Role.RESIDENT:
-            return [r for r in found if r.resident_id == principal.user_id]
-        self._staff_of(principal, property_id, KEEPERS | {Role.TEAM_LEADER, Role.DISPATCHER})
-        return found
+        return self._all(principal, property_id, ServiceRequest)
 
     def assess(self, principal: Principal, property_id: str, request_id: str, body: AssessmentIn) -> ServiceRequest:
         """The team leader prices the work on site (a move-in deep cleaning: the cleaning team leader alone)."""
@@ -366,21 +378,10 @@ class HouseholdDesk:
             raise _field("assignee_id", f"not of the {department.value} team", "the visits go to the plan's team")
 
     def plan(self, principal: Principal, property_id: str, plan_id: str) -> Plan:
-        principal.require_property(property_id)
-        found = self.book.get(Plan, property_id, plan_id)
-        if found is None or (principal.role is Role.RESIDENT and found.resident_id != principal.user_id):
-            raise NotFound(f"plan {plan_id} not found")
-        if principal.role is Role.CONTRACTOR:
-            raise NotFound(f"plan {plan_id} not found")
-        return found
+        return self._one(principal, property_id, Plan, plan_id, "plan")
 
     def plans(self, principal: Principal, property_id: str) -> list[Plan]:
-        principal.require_property(property_id)
-        found = self.book.records(Plan, property_id)
-        if principal.role is Role.RESIDENT:
-            return [p for p in found if p.resident_id == principal.user_id]
-        self._staff_of(principal, property_id, KEEPERS | {Role.TEAM_LEADER, Role.DISPATCHER})
-        return found
+        return self._all(principal, property_id, Plan)
 
     def change_plan(self, principal: Principal, property_id: str, plan_id: str, body: PlanChangeIn) -> Plan:
         """Weekdays, time, price, team member or last day; visits already issued keep their orders."""
