@@ -404,13 +404,7 @@ function RecordReport() {
         {recordAs === "ticket" ? (
           <>
             <Field label={t("kind")}>
-              <select value={kind} onChange={(e) => setKind(e.currentTarget.value as StaffKind)}>
-                {STAFF_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {label(k)}
-                  </option>
-                ))}
-              </select>
+              <Choices value={kind} choices={STAFF_KINDS} onPick={setKind} />
             </Field>
             <Field label={t("area")}>
               <select value={area} onChange={(e) => setArea(e.currentTarget.value as "in_unit" | "public")}>

@@ -2,8 +2,8 @@ import { useState } from "preact/hooks";
 import { allTickets, idempotencyKey, must, type Ticket, upload } from "../api";
 import { useDesk } from "../context";
 import { fromLocalInput } from "../format";
-import { Problem } from "../forms";
-import { label, t } from "../i18n";
+import { Choices, Problem } from "../forms";
+import { t } from "../i18n";
 import { TicketCard } from "../tickets";
 import { Empty, Field, Loading, Tabs, useLoad } from "../ui";
 
@@ -92,13 +92,7 @@ function Report({ onDone }: { onDone: () => void }) {
     <form class="stack" onSubmit={submit} aria-labelledby="report-title">
       <h2 id="report-title">{t("report")}</h2>
       <Field label={t("kind")}>
-        <select value={kind} onChange={(e) => setKind(e.currentTarget.value as Kind)}>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {label(k)}
-            </option>
-          ))}
-        </select>
+        <Choices value={kind} choices={KINDS} onPick={setKind} />
       </Field>
       <Field label={t("area")}>
         <select value={area} onChange={(e) => setArea(e.currentTarget.value as "in_unit" | "public")}>
